@@ -1,0 +1,3 @@
+from organizer.cli.main import main
+
+main()

@@ -1,0 +1,96 @@
+"""Every error organizer raises on purpose.
+
+    OrganizerError
+    ├── ConfigError            bad settings: exit 2
+    ├── StorageError           the database cannot be used as it is: exit 2
+    │   ├── NotADatabase
+    │   ├── SchemaError        missing tables, pending or unknown migrations
+    │   ├── MigrationDrift     an applied migration changed or disappeared
+    │   ├── VolumeMismatch     DB_PATH is not on EXPECTED_DB_VOLUME
+    │   ├── DatabaseBusy       the write lock could not be had in time
+    │   └── ReplayError        an event that cannot be replayed
+    ├── CanonError             the canon file is missing or invalid: exit 2
+    ├── ConcurrencyError       a stream moved on under a command; retried
+    └── DomainError            a command that makes no sense for the state: exit 1
+        ├── TaskNotFound
+        ├── AmbiguousRef
+        ├── InvalidTransition
+        └── NothingToUndo
+
+Entry points catch OrganizerError and turn it into their own output:
+one `Error: ...` line in the CLI, a 4xx in the API, a reply in the bot.
+"""
+
+from __future__ import annotations
+
+
+class OrganizerError(Exception):
+    """Root of every error organizer raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(OrganizerError):
+    """A setting is missing, malformed or inconsistent."""
+
+    exit_code = 2
+
+
+class StorageError(OrganizerError):
+    """The database file cannot be used as it is."""
+
+    exit_code = 2
+
+
+class NotADatabase(StorageError):
+    """The file at DB_PATH is not an SQLite database."""
+
+
+class SchemaError(StorageError):
+    """The schema is not the one this code expects."""
+
+
+class MigrationDrift(StorageError):
+    """An applied migration file changed or is missing."""
+
+
+class VolumeMismatch(StorageError):
+    """The database is not on the docker volume it must be on."""
+
+
+class DatabaseBusy(StorageError):
+    """Another process held the write lock for too long."""
+
+
+class ReplayError(StorageError):
+    """An event in the log cannot be replayed by this code."""
+
+
+class CanonError(OrganizerError):
+    """The canon file is missing or does not validate."""
+
+    exit_code = 2
+
+
+class ConcurrencyError(OrganizerError):
+    """The stream was appended to by someone else since it was read."""
+
+
+class DomainError(OrganizerError):
+    """A command that does not apply to the current state."""
+
+
+class TaskNotFound(DomainError):
+    """No task matches the reference."""
+
+
+class AmbiguousRef(DomainError):
+    """More than one task matches the reference."""
+
+
+class InvalidTransition(DomainError):
+    """The task's status does not allow the command."""
+
+
+class NothingToUndo(DomainError):
+    """The owner has no action left to undo."""
