@@ -1,0 +1,1 @@
+"""The `organizer` command line: thin commands over the application layer."""

@@ -1,0 +1,50 @@
+"""The `organizer` application: global options and the command groups.
+
+Each group lives in its own module and registers itself; heavy libraries
+(aiogram, googleapiclient, litestar, uvicorn) are imported inside the commands
+that use them, so `organizer --help` stays at Typer's own start-up cost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from organizer.cli import context
+
+app = typer.Typer(
+    name="organizer",
+    help="Self-hosted personal organizer: daemons, tasks, migrations, backups and ops checks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _global(
+    env_file: Path = typer.Option(
+        Path(".env"), "--env-file", help="Env file read under the real environment."
+    ),
+) -> None:
+    """Self-hosted personal organizer.
+
+    Example: organizer --env-file .env.prod config show
+    """
+    context.set_env_file(env_file)
+
+
+def _register() -> None:
+    from organizer.cli import commands
+
+    for module in commands.MODULES:
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()
