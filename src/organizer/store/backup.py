@@ -106,3 +106,21 @@ def _has_ledger(conn: sqlite3.Connection) -> bool:
     return conn.execute(
         "SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'"
     ).fetchone() is not None
+
+
+def read_records(backup_dir: Path) -> list[BackupRecord]:
+    """Every backup's record in `backup_dir`, oldest first; unreadable sidecars are skipped."""
+    records = []
+    if not backup_dir.is_dir():
+        return records
+    for sidecar in sorted(backup_dir.glob("organizer-*.db.json")):
+        try:
+            records.append(BackupRecord(**json.loads(sidecar.read_text())))
+        except (OSError, ValueError, TypeError):
+            continue
+    return sorted(records, key=lambda r: r.created_at)
+
+
+def latest_backup(backup_dir: Path) -> BackupRecord | None:
+    records = read_records(backup_dir)
+    return records[-1] if records else None
