@@ -1,0 +1,1 @@
+"""The application layer: commands in, events out, through the one write path."""

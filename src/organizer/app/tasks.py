@@ -1,0 +1,193 @@
+"""The one write path for tasks: command → decide → append → project, in one transaction.
+
+Every channel (CLI, bot, worker) calls `TaskService.execute`. An idempotency
+key (the bot passes its id and the Telegram update_id) makes a redelivered
+command return its first outcome instead of acting twice.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from organizer.domain import commands as c
+from organizer.domain import events as e
+from organizer.domain import tasks as domain
+from organizer.errors import AmbiguousRef, ConcurrencyError, TaskNotFound
+from organizer.store.db import transaction
+from organizer.store.events import EventStore, StoredEvent
+from organizer.store.projections import TASK_COLUMNS, project
+
+Clock = Callable[[], datetime]
+MAX_ATTEMPTS = 5
+_UNDOABLE_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
+                   "task.cancelled", "task.reopened")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_task_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command did: the task as it now stands, and whether this was a replay."""
+
+    task: dict[str, Any] | None
+    positions: tuple[int, ...]
+    duplicate: bool = False
+    action: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        return {"task_id": self.task["id"] if self.task else None,
+                "positions": list(self.positions), "action": self.action}
+
+
+class TaskService:
+    """Runs task commands on one connection."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock = utcnow,
+                 ids: Callable[[], str] = new_task_id) -> None:
+        self.conn = conn
+        self.store = EventStore(conn)
+        self.clock = clock
+        self.ids = ids
+
+    def execute(self, command: c.Command, *, idempotency_key: str | None = None,
+                meta: dict[str, Any] | None = None) -> Outcome:
+        """Apply `command` once; a conflicting concurrent append is retried from fresh state."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with transaction(self.conn):
+                    if idempotency_key is not None:
+                        prior = self.store.outcome(idempotency_key)
+                        if prior is not None:
+                            return self._replayed(prior)
+                    stream, stored, action = self._decide_and_append(command, meta or {})
+                    project(self.conn, stored)
+                    task_id = _task_id(stored, command)
+                    outcome = Outcome(self.get(task_id) if task_id else None,
+                                      tuple(s.position for s in stored), action=action)
+                    if idempotency_key is not None:
+                        self.store.remember(idempotency_key, stream, stored, outcome.to_record(),
+                                            self.clock())
+                    return outcome
+            except ConcurrencyError:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _decide_and_append(
+        self, command: c.Command, meta: dict[str, Any]
+    ) -> tuple[str, list[StoredEvent], str]:
+        now = self.clock()
+        if isinstance(command, c.Undo):
+            history = self.store.read_owner(command.owner, _UNDOABLE_TYPES)
+            target = domain.undo_target(
+                [domain.Recorded(s.position, s.event) for s in history]
+            )
+            task_id = target.event.task_id  # type: ignore[attr-defined]
+            stream = domain.stream_of(task_id)
+            state = self._state(stream)
+            assert state is not None
+            events = domain.decide_undo(target, state)
+            stored = self.store.append(stream, state.version, events, now=now,
+                                       owner=state.owner, meta=meta)
+            return stream, stored, f"undo:{e.type_of(target.event)}"
+        if isinstance(command, c.AddTask):
+            command = replace(command, task_id=command.task_id or self.ids(),
+                              number=self._next_number(command.owner))
+            stream = domain.stream_of(command.task_id)
+            events = domain.decide(command, None)
+            stored = self.store.append(stream, 0, events, now=now, owner=command.owner,
+                                       meta=meta)
+            return stream, stored, "created"
+        stream = domain.stream_of(command.task_id)
+        state = self._state(stream)
+        if state is None:
+            raise TaskNotFound(f"task {command.task_id} does not exist")
+        events = domain.decide(command, state)
+        stored = self.store.append(stream, state.version, events, now=now, owner=state.owner,
+                                   meta=meta) if events else []
+        return stream, stored, type(command).__name__
+
+    def _replayed(self, prior: dict[str, Any]) -> Outcome:
+        task_id = prior.get("task_id")
+        return Outcome(self.get(task_id) if task_id else None,
+                       tuple(prior.get("positions", ())), duplicate=True,
+                       action=prior.get("action", ""))
+
+    def _state(self, stream: str) -> domain.TaskState | None:
+        return domain.fold(s.event for s in self.store.read_stream(stream))
+
+    def _next_number(self, owner: str) -> int:
+        row = self.conn.execute(
+            "SELECT coalesce(max(number), 0) FROM tasks WHERE owner = ?", (owner,)
+        ).fetchone()
+        return int(row[0]) + 1
+
+    # -- reads -------------------------------------------------------------
+
+    def get(self, task_id: str) -> dict[str, Any] | None:
+        rows = self._select("WHERE t.id = ?", (task_id,))
+        return rows[0] if rows else None
+
+    def list(self, owner: str | None = None, *, include_closed: bool = False) -> list[dict[str, Any]]:
+        clauses, params = [], []
+        if owner is not None:
+            clauses.append("t.owner = ?")
+            params.append(owner)
+        if not include_closed:
+            clauses.append("t.status = 'open'")
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return self._select(where + " ORDER BY t.owner, t.number", tuple(params))
+
+    def _select(self, tail: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+        cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
+        cursor = self.conn.execute(
+            f"SELECT {cols}, l.calendar_event_id FROM tasks t "
+            f"LEFT JOIN calendar_links l ON l.task_id = t.id {tail}", params
+        )
+        names = [*TASK_COLUMNS, "calendar_event_id"]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def resolve(self, owner: str, ref: str, *, statuses: tuple[str, ...] = ("open",)) -> str:
+        """A task id from a list number or words of a title, for this owner only."""
+        ref = ref.strip().lstrip("#№").strip()
+        if re.fullmatch(r"\d+", ref):
+            row = self.conn.execute(
+                "SELECT id FROM tasks WHERE owner = ? AND number = ?", (owner, int(ref))
+            ).fetchone()
+            if row is None:
+                raise TaskNotFound(f"there is no task {ref}; see the numbers with `task list`")
+            return str(row[0])
+        words = [w for w in re.findall(r"\w+", ref.lower()) if len(w) > 1] or [ref.lower()]
+        candidates = [t for t in self.list(owner, include_closed=True)
+                      if t["status"] in statuses]
+        matches = [t for t in candidates if all(_word_in(w, t["title"]) for w in words)]
+        if not matches:
+            raise TaskNotFound(f"no {'/'.join(statuses)} task matches {ref!r}")
+        if len(matches) > 1:
+            shown = "; ".join(f"{t['number']}. {t['title']}" for t in matches[:5])
+            raise AmbiguousRef(f"{ref!r} matches {len(matches)} tasks ({shown}); use the number")
+        return str(matches[0]["id"])
+
+
+def _word_in(word: str, title: str) -> bool:
+    """A word matches when a title word starts with its stem (молоко ~ молока)."""
+    stem = word[: max(3, len(word) - 2)] if len(word) > 4 else word
+    return any(t.startswith(stem) for t in re.findall(r"\w+", title.lower()))
+
+
+def _task_id(stored: list[StoredEvent], command: c.Command) -> str | None:
+    if stored:
+        return getattr(stored[0].event, "task_id", None)
+    return getattr(command, "task_id", None)

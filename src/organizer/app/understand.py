@@ -1,0 +1,37 @@
+"""Turning the operator's free text into commands, with the same parser the bot uses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from organizer.domain.commands import AddTask
+from organizer.errors import DomainError
+from organizer.settings import Settings
+
+
+def _parse(text: str, settings: Settings, now: datetime):  # type: ignore[no-untyped-def]
+    from organizer.canon import load_canon
+    from organizer.parsing import parse
+
+    return parse(text, now, settings.default_tz, load_canon(settings.canon_path))
+
+
+def read_task(text: str, owner: str, settings: Settings, *, now: datetime) -> AddTask:
+    """An AddTask from text such as "завтра в 10 позвонить маме".
+
+    `task add` always adds: text the bot would read as another intent
+    ("готово 3") becomes the title as written.
+    """
+    parsed = _parse(text, settings, now)
+    if parsed.intent == "add_task" and parsed.title:
+        return AddTask(owner, parsed.title, parsed.due_date, parsed.due_time,
+                       settings.default_tz, text)
+    return AddTask(owner, text, None, None, settings.default_tz, text)
+
+
+def read_when(text: str, settings: Settings, *, now: datetime) -> tuple[date, time | None]:
+    """The date (and time) in text such as "завтра в 11"; DomainError if there is none."""
+    parsed = _parse(text, settings, now)
+    if parsed.due_date is None:
+        raise DomainError(f"no date or time found in {text!r}; say e.g. 'завтра в 11' or '20.12 18:00'")
+    return parsed.due_date, parsed.due_time

@@ -1,0 +1,154 @@
+"""`organizer task ...`: the operator's channel, through the same command path as the bot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from organizer.cli import context
+
+task_app = typer.Typer(help="Add, list and change tasks (the operator's channel).",
+                       no_args_is_help=True)
+UserOpt = typer.Option(None, "--user", help="Owner id (default: first TG_ALLOWED_USER_IDS).")
+
+
+def _service() -> Any:
+    from organizer.app.database import open_database
+    from organizer.app.tasks import TaskService
+
+    return TaskService(open_database(context.settings()))
+
+
+def _owner(user: str | None) -> str:
+    return user or context.settings().default_owner
+
+
+def _say(outcome: Any, verb: str) -> None:
+    task = outcome.task
+    if task is None:
+        print(verb)
+        return
+    when = " ".join(x for x in (task["due_date"], task["due_time"]) if x)
+    suffix = f" — {when}" if when else ""
+    note = " (already done before)" if outcome.duplicate else ""
+    print(f"{verb} {task['number']}. {task['title']}{suffix} [{task['status']}]{note}")
+
+
+@task_app.command("add")
+def add(text: str = typer.Argument(..., help="What to do, with an optional date and time."),
+        user: str | None = UserOpt) -> None:
+    """Add a task; dates and times in the text are understood as the bot does.
+
+    Example: organizer task add "завтра в 10 позвонить маме"
+    """
+    from organizer.app.understand import read_task
+
+    with context.errors_to_exit():
+        settings = context.settings()
+        service = _service()
+        command = read_task(text, _owner(user), settings, now=service.clock())
+        _say(service.execute(command, meta={"channel": "cli"}), "added")
+
+
+@task_app.command("list")
+def list_(all_: bool = typer.Option(False, "--all", help="Include done and cancelled tasks."),
+          as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+          user: str | None = typer.Option(None, "--user", help="Only this owner's tasks.")) -> None:
+    """List open tasks (all owners unless --user).
+
+    Example: organizer task list --all --json
+    """
+    with context.errors_to_exit():
+        rows = _service().list(user, include_closed=all_)
+    if as_json:
+        context.print_json(rows)
+        return
+    context.print_table(
+        None, ["owner", "#", "title", "status", "due"],
+        [(r["owner"], r["number"], r["title"], r["status"],
+          " ".join(x for x in (r["due_date"], r["due_time"]) if x)) for r in rows],
+    )
+
+
+def _change(ref: str, user: str | None, make: Any, verb: str,
+            statuses: tuple[str, ...] = ("open",)) -> None:
+    with context.errors_to_exit():
+        service = _service()
+        task_id = service.resolve(_owner(user), ref, statuses=statuses)
+        _say(service.execute(make(task_id), meta={"channel": "cli"}), verb)
+
+
+@task_app.command("done")
+def done(ref: str = typer.Argument(..., help="List number or words of the title."),
+         user: str | None = UserOpt) -> None:
+    """Mark a task done.
+
+    Example: organizer task done 3
+    """
+    from organizer.domain.commands import CompleteTask
+
+    _change(ref, user, CompleteTask, "done")
+
+
+@task_app.command("cancel")
+def cancel(ref: str = typer.Argument(..., help="List number or words of the title."),
+           user: str | None = UserOpt) -> None:
+    """Cancel a task.
+
+    Example: organizer task cancel молоко
+    """
+    from organizer.domain.commands import CancelTask
+
+    _change(ref, user, CancelTask, "cancelled")
+
+
+@task_app.command("reopen")
+def reopen(ref: str = typer.Argument(..., help="List number or words of the title."),
+           user: str | None = UserOpt) -> None:
+    """Reopen a done or cancelled task.
+
+    Example: organizer task reopen 3
+    """
+    from organizer.domain.commands import ReopenTask
+
+    _change(ref, user, ReopenTask, "reopened", statuses=("done", "cancelled"))
+
+
+@task_app.command("reschedule")
+def reschedule(ref: str = typer.Argument(..., help="List number or words of the title."),
+               when: str = typer.Argument(..., help="New date/time, e.g. 'завтра в 11'."),
+               user: str | None = UserOpt) -> None:
+    """Move a task to another date or time.
+
+    Example: organizer task reschedule 3 "в пятницу в 18:00"
+    """
+    from organizer.app.understand import read_when
+    from organizer.domain.commands import RescheduleTask
+
+    with context.errors_to_exit():
+        settings = context.settings()
+        service = _service()
+        task_id = service.resolve(_owner(user), ref)
+        due_date, due_time = read_when(when, settings, now=service.clock())
+        command = RescheduleTask(task_id, due_date, due_time, settings.default_tz, when)
+        _say(service.execute(command, meta={"channel": "cli"}), "rescheduled")
+
+
+@task_app.command("undo")
+def undo(user: str | None = UserOpt) -> None:
+    """Undo the owner's last change (a compensating event; nothing is deleted).
+
+    Example: organizer task undo --user 123456789
+    """
+    from organizer.domain.commands import Undo
+
+    with context.errors_to_exit():
+        outcome = _service().execute(Undo(_owner(user)), meta={"channel": "cli"})
+    _say(outcome, "undone:")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(task_app, name="task")
+
+

@@ -1,0 +1,1 @@
+"""The domain: pure commands, events and decisions. No I/O, no clock, no adapters."""

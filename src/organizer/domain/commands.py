@@ -1,0 +1,58 @@
+"""Commands: what someone asks organizer to do, in the imperative."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+
+@dataclass(frozen=True)
+class AddTask:
+    owner: str
+    title: str
+    due_date: date | None
+    due_time: time | None
+    tz: str
+    source_text: str | None = None
+    # Filled in by the application layer, which owns ids and numbering.
+    task_id: str = ""
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class RetitleTask:
+    task_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RescheduleTask:
+    task_id: str
+    due_date: date | None
+    due_time: time | None
+    tz: str
+    source_text: str | None = None
+
+
+@dataclass(frozen=True)
+class CompleteTask:
+    task_id: str
+
+
+@dataclass(frozen=True)
+class ReopenTask:
+    task_id: str
+
+
+@dataclass(frozen=True)
+class CancelTask:
+    task_id: str
+
+
+@dataclass(frozen=True)
+class Undo:
+    owner: str
+
+
+TaskCommand = AddTask | RetitleTask | RescheduleTask | CompleteTask | ReopenTask | CancelTask
+Command = TaskCommand | Undo

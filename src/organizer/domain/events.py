@@ -1,0 +1,193 @@
+"""Events: past-tense facts with stable type strings and a schema version each.
+
+The payload is JSON; its `type` field is the stable string stored beside it.
+Events written by older code are upcast by plain functions before decoding,
+so the log never has to be rewritten when a payload changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from organizer.errors import ReplayError
+
+
+class Event(msgspec.Struct, frozen=True, tag_field="type", kw_only=True):
+    """Base of every event; `undo_of` names the position an undo compensates."""
+
+
+class TaskCreated(Event, frozen=True, tag="task.created"):
+    task_id: str
+    owner: str
+    number: int
+    title: str
+    due_date: str | None
+    due_time: str | None
+    due_at: str | None
+    tz: str
+    source_text: str | None = None
+
+
+class TaskRetitled(Event, frozen=True, tag="task.retitled"):
+    task_id: str
+    title: str
+    previous_title: str
+    undo_of: int | None = None
+
+
+class TaskRescheduled(Event, frozen=True, tag="task.rescheduled"):
+    task_id: str
+    due_date: str | None
+    due_time: str | None
+    due_at: str | None
+    tz: str
+    previous_due_date: str | None
+    previous_due_time: str | None
+    previous_due_at: str | None
+    source_text: str | None = None
+    undo_of: int | None = None
+
+
+class TaskCompleted(Event, frozen=True, tag="task.completed"):
+    task_id: str
+    undo_of: int | None = None
+
+
+class TaskCancelled(Event, frozen=True, tag="task.cancelled"):
+    task_id: str
+    undo_of: int | None = None
+
+
+class TaskReopened(Event, frozen=True, tag="task.reopened"):
+    task_id: str
+    previous_status: str
+    undo_of: int | None = None
+
+
+class CalendarLinked(Event, frozen=True, tag="calendar.linked"):
+    """The task's calendar event exists (inserted, found after a 409, or restored)."""
+
+    task_id: str
+    event_id: str
+    ical_uid: str
+    generation: int = 0
+
+
+class CalendarUpdated(Event, frozen=True, tag="calendar.updated"):
+    task_id: str
+    event_id: str
+
+
+class CalendarDeleted(Event, frozen=True, tag="calendar.deleted"):
+    task_id: str
+    event_id: str
+
+
+class CalendarFailed(Event, frozen=True, tag="calendar.failed"):
+    task_id: str
+    reason: str
+    permanent: bool = False
+
+
+class CalendarModeChanged(Event, frozen=True, tag="calendar.mode_changed"):
+    mode: str
+    reason: str
+
+
+class ReminderSent(Event, frozen=True, tag="reminder.sent"):
+    task_id: str
+    due_at: str
+    late: bool = False
+    skipped: bool = False
+
+
+EVENT_CLASSES: tuple[type[Event], ...] = (
+    TaskCreated,
+    TaskRetitled,
+    TaskRescheduled,
+    TaskCompleted,
+    TaskCancelled,
+    TaskReopened,
+    CalendarLinked,
+    CalendarUpdated,
+    CalendarDeleted,
+    CalendarFailed,
+    CalendarModeChanged,
+    ReminderSent,
+)
+
+# The schema version each type is written with today.
+SCHEMA_VERSIONS: dict[str, int] = {cls.__struct_config__.tag: 1 for cls in EVENT_CLASSES}  # type: ignore[misc]
+SCHEMA_VERSIONS["task.created"] = 2
+
+AnyEvent = (
+    TaskCreated | TaskRetitled | TaskRescheduled | TaskCompleted | TaskCancelled | TaskReopened
+    | CalendarLinked | CalendarUpdated | CalendarDeleted | CalendarFailed | CalendarModeChanged
+    | ReminderSent
+)
+_decoder = msgspec.json.Decoder(AnyEvent)
+_encoder = msgspec.json.Encoder()
+
+
+def type_of(event: Event) -> str:
+    return str(event.__struct_config__.tag)
+
+
+def task_created_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 kept one local `due` ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM") and `text`."""
+    from organizer.domain.tasks import due_at_utc
+
+    due = data.pop("due", None)
+    due_date, _, due_time = (due or "").partition("T")
+    data["due_date"] = due_date or None
+    data["due_time"] = due_time[:5] or None
+    data["due_at"] = due_at_utc(data["due_date"], data["due_time"], data["tz"])
+    data["source_text"] = data.pop("text", None)
+    return data
+
+
+# (type, from_version) -> function giving the payload of from_version + 1
+UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
+    ("task.created", 1): task_created_v1_to_v2,
+}
+
+
+def encode(event: Event) -> bytes:
+    return _encoder.encode(event)
+
+
+def decode(type_: str, schema_version: int, data: str | bytes, position: int = 0) -> AnyEvent:
+    """Decode a stored payload, upcasting it first when it was written by older code."""
+    current = SCHEMA_VERSIONS.get(type_)
+    if current is None:
+        raise ReplayError(
+            f"event at position {position} has unknown type {type_!r}; upgrade organizer to a "
+            "version that knows it (the log was left untouched)"
+        )
+    try:
+        if schema_version == current:
+            return _decoder.decode(data)
+        if schema_version > current:
+            raise ReplayError(
+                f"event at position {position} ({type_}) has schema v{schema_version}, newer than "
+                f"this code's v{current}; upgrade organizer (the log was left untouched)"
+            )
+        payload = json.loads(data)
+        for version in range(schema_version, current):
+            step = UPCASTERS.get((type_, version))
+            if step is None:
+                raise ReplayError(
+                    f"event at position {position} ({type_} v{version}) has no upcaster to "
+                    f"v{version + 1}"
+                )
+            payload = step(payload)
+        payload["type"] = type_
+        return msgspec.convert(payload, AnyEvent)
+    except (msgspec.ValidationError, msgspec.DecodeError, ValueError, KeyError) as exc:
+        raise ReplayError(
+            f"event at position {position} ({type_} v{schema_version}) cannot be read: {exc}"
+        ) from exc

@@ -1,0 +1,205 @@
+"""Tasks as event streams: `decide(command, state)` and `evolve(state, event)`, both pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from organizer.domain import commands as c
+from organizer.domain import events as e
+from organizer.errors import InvalidTransition, NothingToUndo
+
+MAX_TITLE = 4096
+
+
+def stream_of(task_id: str) -> str:
+    return f"task-{task_id}"
+
+
+@dataclass(frozen=True)
+class TaskState:
+    task_id: str
+    owner: str
+    number: int
+    title: str
+    status: str
+    due_date: str | None
+    due_time: str | None
+    due_at: str | None
+    tz: str
+    version: int
+
+    @property
+    def label(self) -> str:
+        return f"task {self.number} ({self.title[:40]})"
+
+
+def due_at_utc(due_date: str | None, due_time: str | None, tz: str) -> str | None:
+    """The UTC instant of a local date and time, or None when there is no time."""
+    if not due_date or not due_time:
+        return None
+    local = datetime.combine(date.fromisoformat(due_date), time.fromisoformat(due_time))
+    instant = local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _hm(t: time | None) -> str | None:
+    return t.strftime("%H:%M") if t else None
+
+
+def evolve(state: TaskState | None, event: e.Event) -> TaskState | None:
+    if isinstance(event, e.TaskCreated):
+        return TaskState(
+            event.task_id, event.owner, event.number, event.title, "open",
+            event.due_date, event.due_time, event.due_at, event.tz, 1,
+        )
+    if state is None:
+        return None
+    version = state.version + 1
+    if isinstance(event, e.TaskRetitled):
+        return replace(state, title=event.title, version=version)
+    if isinstance(event, e.TaskRescheduled):
+        return replace(
+            state, due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
+            tz=event.tz, version=version,
+        )
+    if isinstance(event, e.TaskCompleted):
+        return replace(state, status="done", version=version)
+    if isinstance(event, e.TaskCancelled):
+        return replace(state, status="cancelled", version=version)
+    if isinstance(event, e.TaskReopened):
+        return replace(state, status="open", version=version)
+    return replace(state, version=version)
+
+
+def fold(events: Iterable[e.Event]) -> TaskState | None:
+    state: TaskState | None = None
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    return title[:MAX_TITLE]
+
+
+def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
+    """The events a command produces on a task in `state`; raises DomainError if it can't apply."""
+    if isinstance(command, c.AddTask):
+        title = clean_title(command.title)
+        if not title:
+            raise InvalidTransition("a task needs a title; say what to do, e.g. 'позвонить маме'")
+        due_date = _iso(command.due_date)
+        due_time = _hm(command.due_time) if due_date else None
+        return [
+            e.TaskCreated(
+                task_id=command.task_id, owner=command.owner, number=command.number,
+                title=title, due_date=due_date, due_time=due_time,
+                due_at=due_at_utc(due_date, due_time, command.tz), tz=command.tz,
+                source_text=command.source_text,
+            )
+        ]
+    if state is None:
+        raise InvalidTransition(f"task {command.task_id} does not exist")
+    if isinstance(command, c.CompleteTask):
+        _require(state, "open", "complete")
+        return [e.TaskCompleted(task_id=state.task_id)]
+    if isinstance(command, c.CancelTask):
+        _require(state, "open", "cancel")
+        return [e.TaskCancelled(task_id=state.task_id)]
+    if isinstance(command, c.ReopenTask):
+        if state.status == "open":
+            raise InvalidTransition(f"{state.label} is already open")
+        return [e.TaskReopened(task_id=state.task_id, previous_status=state.status)]
+    if isinstance(command, c.RetitleTask):
+        _require(state, "open", "rename")
+        title = clean_title(command.title)
+        if not title or title == state.title:
+            return []
+        return [e.TaskRetitled(task_id=state.task_id, title=title, previous_title=state.title)]
+    if isinstance(command, c.RescheduleTask):
+        _require(state, "open", "reschedule")
+        due_date = _iso(command.due_date)
+        due_time = _hm(command.due_time) if due_date else None
+        return [
+            e.TaskRescheduled(
+                task_id=state.task_id, due_date=due_date, due_time=due_time,
+                due_at=due_at_utc(due_date, due_time, command.tz), tz=command.tz,
+                previous_due_date=state.due_date, previous_due_time=state.due_time,
+                previous_due_at=state.due_at, source_text=command.source_text,
+            )
+        ]
+    raise TypeError(f"not a task command: {command!r}")
+
+
+def _require(state: TaskState, status: str, verb: str) -> None:
+    if state.status == status:
+        return
+    if state.status == "done":
+        raise InvalidTransition(f"cannot {verb} {state.label}: it is already done")
+    if state.status == "cancelled":
+        raise InvalidTransition(f"cannot {verb} {state.label}: it is cancelled")
+    raise InvalidTransition(f"cannot {verb} {state.label}: it is {state.status}")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A task event as the log holds it, for undo's look back."""
+
+    position: int
+    event: e.Event
+
+
+UNDOABLE = (
+    e.TaskCreated, e.TaskRetitled, e.TaskRescheduled, e.TaskCompleted, e.TaskCancelled,
+    e.TaskReopened,
+)
+
+
+def undo_target(history_newest_first: Sequence[Recorded]) -> Recorded:
+    """The owner's latest action that no undo has compensated yet."""
+    compensated: set[int] = set()
+    for item in history_newest_first:
+        event = item.event
+        if not isinstance(event, UNDOABLE):
+            continue
+        undo_of = getattr(event, "undo_of", None)
+        if undo_of is not None:
+            compensated.add(undo_of)
+            continue
+        if item.position in compensated:
+            continue
+        return item
+    raise NothingToUndo("nothing to undo")
+
+
+def decide_undo(target: Recorded, state: TaskState) -> list[e.Event]:
+    """The compensating event for `target`; nothing is ever deleted."""
+    event, pos, tid = target.event, target.position, state.task_id
+    if isinstance(event, e.TaskCreated):
+        return [e.TaskCancelled(task_id=tid, undo_of=pos)]
+    if isinstance(event, (e.TaskCompleted, e.TaskCancelled)):
+        return [e.TaskReopened(task_id=tid, previous_status=state.status, undo_of=pos)]
+    if isinstance(event, e.TaskReopened):
+        if event.previous_status == "done":
+            return [e.TaskCompleted(task_id=tid, undo_of=pos)]
+        return [e.TaskCancelled(task_id=tid, undo_of=pos)]
+    if isinstance(event, e.TaskRetitled):
+        return [e.TaskRetitled(task_id=tid, title=event.previous_title, previous_title=state.title,
+                               undo_of=pos)]
+    if isinstance(event, e.TaskRescheduled):
+        return [
+            e.TaskRescheduled(
+                task_id=tid, due_date=event.previous_due_date, due_time=event.previous_due_time,
+                due_at=event.previous_due_at, tz=state.tz, previous_due_date=state.due_date,
+                previous_due_time=state.due_time, previous_due_at=state.due_at, undo_of=pos,
+            )
+        ]
+    raise TypeError(f"cannot undo {event!r}")

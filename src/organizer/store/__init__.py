@@ -1,0 +1,1 @@
+"""Storage: the one owner of SQLite connections, the event store and the projections."""

@@ -1,0 +1,126 @@
+"""Online backups: SQLite's backup API in one step, mode 0600, with a sidecar record.
+
+The record (sha256, event count, last event's hash) is what a restore drill
+compares the copy against later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from organizer.errors import StorageError
+from organizer.store.db import connect, translate
+
+
+@dataclass(frozen=True)
+class BackupRecord:
+    file: str
+    sha256: str
+    created_at: str
+    reason: str
+    events: int
+    last_position: int
+    last_event_hash: str | None
+    schema: str
+    size: int
+
+    def sidecar(self, directory: Path) -> Path:
+        return directory / (self.file + ".json")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def last_event_hash(conn: sqlite3.Connection) -> tuple[int, int, str | None]:
+    """(event count, last position, sha256 of the last event's row)."""
+    count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    row = conn.execute(
+        "SELECT position, stream, version, type, schema_version, data, recorded_at FROM events "
+        "ORDER BY position DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return 0, 0, None
+    digest = hashlib.sha256(json.dumps(list(row), ensure_ascii=False).encode()).hexdigest()
+    return int(count), int(row[0]), digest
+
+
+def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> BackupRecord:
+    """A consistent copy of the live database, taken while others may be writing."""
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot create backup directory {backup_dir}: {exc.strerror}; set BACKUP_DIR"
+        ) from exc
+    now = datetime.now(UTC)
+    name = f"organizer-{now.strftime('%Y%m%dT%H%M%S%fZ')}.db"
+    final = backup_dir / name
+    partial = backup_dir / (name + ".partial")
+    source = connect(db_path)
+    try:
+        fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.close(fd)
+        target = sqlite3.connect(partial, isolation_level=None)
+        try:
+            source.backup(target)  # one step: consistent even under a writer
+            target.execute("PRAGMA journal_mode = DELETE")
+            events, last, digest = last_event_hash(target)
+            schema = target.execute(
+                "SELECT coalesce(max(name), 'none') FROM schema_migrations"
+            ).fetchone()[0] if _has_ledger(target) else "none"
+        finally:
+            target.close()
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise translate(exc, db_path) from exc
+    finally:
+        source.close()
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, final)
+    record = BackupRecord(
+        file=name, sha256=file_sha256(final), created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        reason=reason, events=events, last_position=last, last_event_hash=digest,
+        schema=schema, size=final.stat().st_size,
+    )
+    sidecar = record.sidecar(backup_dir)
+    tmp = sidecar.with_suffix(".json.partial")
+    tmp.write_text(json.dumps(asdict(record), indent=2))
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, sidecar)
+    return record
+
+
+def _has_ledger(conn: sqlite3.Connection) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'"
+    ).fetchone() is not None
+
+
+def read_records(backup_dir: Path) -> list[BackupRecord]:
+    """Every backup's record in `backup_dir`, oldest first; unreadable sidecars are skipped."""
+    records = []
+    if not backup_dir.is_dir():
+        return records
+    for sidecar in sorted(backup_dir.glob("organizer-*.db.json")):
+        try:
+            records.append(BackupRecord(**json.loads(sidecar.read_text())))
+        except (OSError, ValueError, TypeError):
+            continue
+    return sorted(records, key=lambda r: r.created_at)
+
+
+def latest_backup(backup_dir: Path) -> BackupRecord | None:
+    records = read_records(backup_dir)
+    return records[-1] if records else None

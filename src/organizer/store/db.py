@@ -1,0 +1,140 @@
+"""The SQLite policy, in one place.
+
+Every connection is opened here: WAL, a busy timeout, foreign keys, and
+explicit transactions (`BEGIN IMMEDIATE` for writers, so a writer waits for the
+lock up front instead of failing half-way). sqlite3 errors are translated to
+organizer's errors here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from organizer.errors import DatabaseBusy, NotADatabase, StorageError
+
+BUSY_TIMEOUT_MS = 5_000
+# A writer keeps trying this long in total before the user hears "busy".
+LOCK_PATIENCE_S = 30.0
+
+
+def connect(path: Path, *, create: bool = False, readonly: bool = False) -> sqlite3.Connection:
+    """Open the database at `path` with organizer's policy.
+
+    Without `create` a missing file is an error naming the path, so a daemon
+    never silently starts on an empty database somewhere unexpected.
+    """
+    path = Path(path)
+    if not path.exists() and not create:
+        raise StorageError(
+            f"database {path} does not exist; run `organizer migrate` to create it "
+            "or set DB_PATH to the existing database"
+        )
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot create directory {path.parent}: {exc.strerror}; "
+                "choose a writable DB_PATH"
+            ) from exc
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    try:
+        conn = sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not readonly:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StorageError(f"database {path} could not switch to WAL (mode {mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate(exc, path) from exc
+    except StorageError:
+        conn.close()
+        raise
+    return conn
+
+
+def db_file(conn: sqlite3.Connection) -> Path:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row and row[2] else Path(":memory:")
+
+
+def translate(exc: sqlite3.Error, path: Path | None = None) -> StorageError:
+    """The one place sqlite3 errors become organizer errors."""
+    where = f"database {path}" if path else "the database"
+    message = str(exc)
+    if "file is not a database" in message or "file is encrypted" in message:
+        return NotADatabase(
+            f"{where} is not an SQLite database; point DB_PATH at the organizer database "
+            "(the file was left untouched)"
+        )
+    if "locked" in message or "busy" in message:
+        return DatabaseBusy(
+            f"{where} stayed locked by another process for {LOCK_PATIENCE_S:.0f} s; "
+            "try again, and check `organizer ops check` if it persists"
+        )
+    if "readonly" in message or "read-only" in message:
+        return StorageError(
+            f"{where} is read-only for this user; fix the file's and its directory's "
+            "permissions or set DB_PATH to a writable place"
+        )
+    if "unable to open" in message:
+        return StorageError(
+            f"cannot open {where}: the directory is missing or not writable; "
+            "fix its permissions or set DB_PATH"
+        )
+    if "disk I/O" in message or "full" in message:
+        return StorageError(f"{where}: {message}; free disk space and try again")
+    return StorageError(f"{where}: {message}")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+    """One explicit transaction: BEGIN IMMEDIATE for writers, deferred for readers.
+
+    A writer that cannot get the lock within the busy timeout keeps trying for
+    LOCK_PATIENCE_S before giving up with DatabaseBusy, so a burst of
+    concurrent writers (bot, worker, CLI) never shows `database is locked`.
+    """
+    begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+    deadline = time.monotonic() + LOCK_PATIENCE_S
+    while True:
+        try:
+            conn.execute(begin)
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise translate(exc, db_file(conn)) from exc
+            if time.monotonic() > deadline:
+                raise translate(exc, db_file(conn)) from exc
+            time.sleep(0.05)
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.rollback()
+        raise translate(exc, db_file(conn)) from exc
+
+
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {r[0] for r in rows}

@@ -1,0 +1,157 @@
+"""The event store: an append-only `events` table with streams, versions and idempotency keys.
+
+Appends run inside the caller's write transaction, so the projections can be
+folded in the same transaction (see organizer.store.projections).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from organizer.domain import events as ev
+from organizer.errors import ConcurrencyError
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    position: int
+    stream: str
+    version: int
+    type: str
+    schema_version: int
+    owner: str | None
+    event: ev.AnyEvent
+    meta: dict[str, Any]
+    recorded_at: str
+
+
+def utc_stamp(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_COLUMNS = "position, stream, version, type, schema_version, owner, data, meta, recorded_at"
+
+
+def _row_to_event(row: tuple[Any, ...]) -> StoredEvent:
+    position, stream, version, type_, schema_version, owner, data, meta, recorded_at = row
+    return StoredEvent(
+        position, stream, version, type_, schema_version, owner,
+        ev.decode(type_, schema_version, data, position), json.loads(meta), recorded_at,
+    )
+
+
+class EventStore:
+    """Reads and appends events on one connection; the caller owns the transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def stream_version(self, stream: str) -> int:
+        row = self.conn.execute(
+            "SELECT max(version) FROM events WHERE stream = ?", (stream,)
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def append(
+        self,
+        stream: str,
+        expected_version: int,
+        events: Sequence[ev.Event],
+        *,
+        now: datetime,
+        owner: str | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> list[StoredEvent]:
+        """Append `events` after `expected_version`; ConcurrencyError if the stream moved on."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("append must run inside a write transaction")
+        current = self.stream_version(stream)
+        if current != expected_version:
+            raise ConcurrencyError(
+                f"stream {stream} is at version {current}, expected {expected_version}"
+            )
+        stamp = utc_stamp(now)
+        meta_json = json.dumps(meta or {}, ensure_ascii=False, sort_keys=True)
+        stored: list[StoredEvent] = []
+        for offset, event in enumerate(events, start=1):
+            type_ = ev.type_of(event)
+            version = expected_version + offset
+            try:
+                cursor = self.conn.execute(
+                    "INSERT INTO events (stream, version, type, schema_version, owner, data, "
+                    "meta, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (stream, version, type_, ev.SCHEMA_VERSIONS[type_], owner,
+                     ev.encode(event).decode(), meta_json, stamp),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise ConcurrencyError(
+                    f"stream {stream} version {version} was written concurrently"
+                ) from exc
+            position = int(cursor.lastrowid or 0)
+            stored.append(StoredEvent(position, stream, version, type_,
+                                      ev.SCHEMA_VERSIONS[type_], owner, event,  # type: ignore[arg-type]
+                                      meta or {}, stamp))
+        return stored
+
+    def outcome(self, key: str) -> dict[str, Any] | None:
+        """The recorded outcome of the command that used `key`, if any."""
+        row = self.conn.execute(
+            "SELECT outcome FROM idempotency_keys WHERE key = ?", (key,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def remember(
+        self, key: str, stream: str, stored: Sequence[StoredEvent], outcome: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO idempotency_keys (key, stream, first_position, last_position, outcome, "
+            "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (key, stream, stored[0].position if stored else None,
+             stored[-1].position if stored else None,
+             json.dumps(outcome, ensure_ascii=False), utc_stamp(now)),
+        )
+
+    def read_stream(self, stream: str) -> list[StoredEvent]:
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE stream = ? ORDER BY version", (stream,)
+        ).fetchall()
+        return [_row_to_event(r) for r in rows]
+
+    def read_all(self, after: int = 0, batch: int = 10_000) -> Iterator[StoredEvent]:
+        """Every event after position `after`, in global order, read in batches."""
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?",
+                (after, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _row_to_event(row)
+            after = rows[-1][0]
+
+    def read_owner(self, owner: str, types: Sequence[str], limit: int = 500) -> list[StoredEvent]:
+        """The owner's latest events of the given types, newest first."""
+        marks = ",".join("?" * len(types))
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE owner = ? AND type IN ({marks}) "
+            "ORDER BY position DESC LIMIT ?",
+            (owner, *types, limit),
+        ).fetchall()
+        return [_row_to_event(r) for r in rows]
+
+    def tail(self, n: int) -> list[StoredEvent]:
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM events ORDER BY position DESC LIMIT ?", (n,)
+        ).fetchall()
+        return [_row_to_event(r) for r in reversed(rows)]
+
+    def last_position(self) -> int:
+        row = self.conn.execute("SELECT max(position) FROM events").fetchone()
+        return int(row[0] or 0)

@@ -1,0 +1,153 @@
+"""Projectors: fold events into `tasks` and `calendar_links`.
+
+The fold itself is pure (`apply_task`, `apply_link`: row in, row out); the live
+path applies it row by row inside the append's transaction, and a rebuild
+applies the very same functions to the whole log in memory, so a rebuild
+equals the live tables by construction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from organizer.domain import events as e
+from organizer.store.events import EventStore, StoredEvent
+
+Row = dict[str, Any]
+
+TASK_COLUMNS = (
+    "id", "owner", "number", "title", "status", "due_date", "due_time", "due_at", "tz",
+    "source_text", "created_at", "updated_at", "version",
+)
+LINK_COLUMNS = (
+    "task_id", "calendar_event_id", "ical_uid", "generation", "state", "last_error", "updated_at",
+)
+PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK_COLUMNS)}
+CHECKPOINT = "projections"
+
+
+def apply_task(row: Row | None, stored: StoredEvent) -> Row | None:
+    event, at = stored.event, stored.recorded_at
+    if isinstance(event, e.TaskCreated):
+        return {
+            "id": event.task_id, "owner": event.owner, "number": event.number,
+            "title": event.title, "status": "open", "due_date": event.due_date,
+            "due_time": event.due_time, "due_at": event.due_at, "tz": event.tz,
+            "source_text": event.source_text, "created_at": at, "updated_at": at, "version": 1,
+        }
+    if row is None:
+        return None
+    row = {**row, "updated_at": at, "version": row["version"] + 1}
+    if isinstance(event, e.TaskRetitled):
+        row["title"] = event.title
+    elif isinstance(event, e.TaskRescheduled):
+        row.update(due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
+                   tz=event.tz)
+    elif isinstance(event, e.TaskCompleted):
+        row["status"] = "done"
+    elif isinstance(event, e.TaskCancelled):
+        row["status"] = "cancelled"
+    elif isinstance(event, e.TaskReopened):
+        row["status"] = "open"
+    return row
+
+
+def apply_link(row: Row | None, stored: StoredEvent) -> Row | None:
+    event, at = stored.event, stored.recorded_at
+    base: Row = row or {
+        "task_id": getattr(event, "task_id", ""), "calendar_event_id": None, "ical_uid": None,
+        "generation": 0, "state": "pending", "last_error": None, "updated_at": at,
+    }
+    if isinstance(event, e.CalendarLinked):
+        return {**base, "calendar_event_id": event.event_id, "ical_uid": event.ical_uid,
+                "generation": event.generation, "state": "linked", "last_error": None,
+                "updated_at": at}
+    if isinstance(event, e.CalendarUpdated):
+        return {**base, "calendar_event_id": event.event_id, "state": "linked",
+                "last_error": None, "updated_at": at}
+    if isinstance(event, e.CalendarDeleted):
+        return {**base, "calendar_event_id": event.event_id, "state": "deleted",
+                "last_error": None, "updated_at": at}
+    if isinstance(event, e.CalendarFailed):
+        return {**base, "state": "failed", "last_error": event.reason, "updated_at": at}
+    return row
+
+
+_TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.completed",
+               "task.cancelled", "task.reopened"}
+_LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed"}
+
+
+def _target(stored: StoredEvent) -> tuple[str, str] | None:
+    if stored.type in _TASK_TYPES:
+        return "tasks", stored.event.task_id  # type: ignore[union-attr]
+    if stored.type in _LINK_TYPES:
+        return "calendar_links", stored.event.task_id  # type: ignore[union-attr]
+    return None
+
+
+def _apply(table: str, row: Row | None, stored: StoredEvent) -> Row | None:
+    return apply_task(row, stored) if table == "tasks" else apply_link(row, stored)
+
+
+def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> None:
+    """Fold freshly appended events into the live tables (same transaction as the append)."""
+    last = None
+    for item in stored:
+        last = item.position
+        target = _target(item)
+        if target is None:
+            continue
+        table, key = target
+        key_col, columns = PROJECTIONS[table]
+        cursor = conn.execute(f"SELECT * FROM {table} WHERE {key_col} = ?", (key,))
+        found = cursor.fetchone()
+        row = dict(zip([d[0] for d in cursor.description], found, strict=True)) if found else None
+        new = _apply(table, row, item)
+        if new is None:
+            continue
+        marks = ",".join("?" * len(columns))
+        updates = ",".join(f"{c} = excluded.{c}" for c in columns if c != key_col)
+        conn.execute(
+            f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks}) "
+            f"ON CONFLICT({key_col}) DO UPDATE SET {updates}",
+            [new[c] for c in columns],
+        )
+    if last is not None:
+        conn.execute(
+            "INSERT INTO projector_checkpoints (name, position) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET position = excluded.position",
+            (CHECKPOINT, last),
+        )
+
+
+def fold_all(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, Row]], int]:
+    """Replay the whole log in memory: {table: {key: row}} and the last position."""
+    tables: dict[str, dict[str, Row]] = {"tasks": {}, "calendar_links": {}}
+    last = 0
+    for item in EventStore(conn).read_all():
+        last = item.position
+        target = _target(item)
+        if target is None:
+            continue
+        table, key = target
+        rows = tables[table]
+        new = _apply(table, rows.get(key), item)
+        if new is not None:
+            rows[key] = new
+    return tables, last
+
+
+def live_rows(conn: sqlite3.Connection, table: str) -> dict[str, Row]:
+    _, columns = PROJECTIONS[table]  # the key is the first column
+    cursor = conn.execute(f"SELECT {','.join(columns)} FROM {table}")
+    return {r[0]: dict(zip(columns, r, strict=True)) for r in cursor}
+
+
+def checkpoint(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "SELECT position FROM projector_checkpoints WHERE name = ?", (CHECKPOINT,)
+    ).fetchone()
+    return int(row[0]) if row else 0
