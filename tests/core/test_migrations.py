@@ -179,3 +179,26 @@ def test_migrate_refuses_a_db_off_the_expected_volume(settings: Settings) -> Non
     with pytest.raises(VolumeMismatch):
         migrate(expecting, **QUIET)
     assert not settings.db_path.exists()
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "verdict"),
+    [
+        ("mountinfo_docker_volume.txt", None),
+        ("mountinfo_wrong_volume.txt", "docker volume deploy_runtime_data"),
+        ("mountinfo_container_layer.txt", "the container's own layer"),
+        ("mountinfo_bind_mount.txt", "mount"),
+    ],
+)
+def test_volume_check_on_real_container_mountinfo(fixture: str, verdict: str | None) -> None:
+    text = (FIXTURES / fixture).read_text()
+    if verdict is None:
+        mount = verify_volume(Path("/data/organizer.db"), "deploy_db_data", text)
+        assert mount is not None and mount.volume == "deploy_db_data"
+        return
+    with pytest.raises(VolumeMismatch) as info:
+        verify_volume(Path("/data/organizer.db"), "deploy_db_data", text)
+    assert verdict in str(info.value)
