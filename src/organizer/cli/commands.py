@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-MODULES: list[ModuleType] = []
+from organizer.cli import canon_cmds
+
+MODULES: list[ModuleType] = [canon_cmds]

@@ -237,7 +237,8 @@ def _clock_without(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 def _clock_english(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     hour = _hour(match["h"], grammar)
-    minutes = 30 if match["half"] else 15 if match["quarter"] else _number(match["mm"], grammar)
+    said = match["mm"].split()[0] if match["mm"] else None  # "10 minutes" -> "10"
+    minutes = 30 if match["half"] else 15 if match["quarter"] else _number(said, grammar)
     if hour is None or minutes is None or not 1 <= minutes <= 59:
         return None
     if match["dir"] in ("to", "till"):

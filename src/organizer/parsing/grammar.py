@@ -149,7 +149,10 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         intents=intents,
         scopes=scopes,
         default_scope=str(list_spec.get("default_scope", "all")),
-        title_prefix=_anchored(add.get("strip_prefixes", []) or ["(?!)"], macros),
+        # leading words ("ну", "бот,") go the way of command words
+        title_prefix=_anchored(
+            [alternation(normalise["leading"]), *(add.get("strip_prefixes", []) or [])], macros
+        ),
         title_words=re.compile(rf"(?<!\w){alternation(strip_words)}(?!\w)"),
         title_trailing=frozenset(fold(w) for w in add.get("trailing_words", []) or []),
         ref_prefix=_anchored(data["refs"]["strip_prefixes"], macros),

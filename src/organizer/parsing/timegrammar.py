@@ -232,7 +232,8 @@ class _Vocabulary:
             ),
             "clock_english": (
                 rf"{B}(?:(?P<prep>{prep})\s+)?(?:(?P<half>half)|(?P<quarter>(?:a\s+)?quarter)|"
-                rf"(?P<mm>\d{{1,2}}|{num})(?:\s+minutes?)?)\s+(?P<dir>past|after|to|till)\s+{hour}"
+                rf"(?P<mm>{num}|\d{{1,2}}\s+minutes?)(?:\s+minutes?)?)\s+(?P<dir>past|after|to|till)\s+"
+                rf"{hour}"
                 rf"{opt_mer}{E}"
             ),
             "clock_meridiem": (

@@ -73,10 +73,9 @@ def _strip_trailing(text: str, words: frozenset[str]) -> str:
 
 def make_title(original: str, spans: Iterable[tuple[int, int]], grammar: Grammar) -> str | None:
     """The task title: the message without its time spans, command words and decoration."""
-    text = tidy(blank(original, spans))
+    text = blank(original, spans)
+    text = tidy(blank(text, (m.span() for m in grammar.title_words.finditer(_same_length_fold(text)))))
     text = tidy(_strip_prefixes(text, grammar.title_prefix))
-    folded = _same_length_fold(text)
-    text = tidy(blank(text, (m.span() for m in grammar.title_words.finditer(folded))))
     text = tidy(_strip_trailing(text, grammar.title_trailing))
     if not any(c.isalnum() for c in text):
         return None
