@@ -8,6 +8,7 @@ from pathlib import Path
 
 from organizer.canon import Canon
 from organizer.parsing import parse
+
 from .corpus import load_cases
 
 CORPUS = Path(__file__).with_name("corpus.yml")
@@ -38,8 +39,10 @@ def test_corpus_pass_rate(canon: Canon) -> None:
             failures.append(f"  {case.text!r}: {diff}")
     print("\ncorpus pass rate by intent:")
     for intent in sorted(total):
-        print(f"  {intent:16} {passed[intent]:3}/{total[intent]:3}  "
-              f"{100 * passed[intent] / total[intent]:5.1f}%")
+        print(
+            f"  {intent:16} {passed[intent]:3}/{total[intent]:3}  "
+            f"{100 * passed[intent] / total[intent]:5.1f}%"
+        )
     rate = sum(passed.values()) / len(cases)
     print(f"  {'all':16} {sum(passed.values()):3}/{len(cases):3}  {100 * rate:5.1f}%")
     if failures:

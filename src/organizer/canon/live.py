@@ -12,6 +12,7 @@ distinct bad content; nothing here ever raises into the daemon.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -45,6 +46,8 @@ class LiveCanon:
         self.timeout_ms = timeout_ms
         self._stat: tuple[int, int, int] | None = self._stat_now()
         self._last_failure: str | None = None
+        # Set once the watcher runs and has re-read the file (for tests and health).
+        self.watching = threading.Event()
 
     def _stat_now(self) -> tuple[int, int, int] | None:
         try:
@@ -93,6 +96,7 @@ class LiveCanon:
     def _on_batch(self, changes: Changes, first: bool) -> None:
         if first:
             self.reload()
+            self.watching.set()
             return
         names = {Path(str(p)).name for _, p in changes}
         if not names:  # a quiet timeout: compare the stat as a safety net
@@ -120,14 +124,16 @@ class LiveCanon:
                 self._on_batch(changes, first)
                 first = False
         except Exception as exc:
-            log.error("canon watcher on %s stopped (%s); polling every %d ms instead",
-                      self.path.parent, exc, self.timeout_ms)
+            log.error(
+                "canon watcher on %s stopped (%s); polling every %d ms instead",
+                self.path.parent,
+                exc,
+                self.timeout_ms,
+            )
             while not stop.is_set():
                 self._on_batch((), False)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.timeout_ms / 1000)
-                except TimeoutError:
-                    pass
 
     def watch_in_thread(self, stop: threading.Event) -> threading.Thread:
         """Start a daemon thread that reloads on change until `stop` is set."""
@@ -155,7 +161,11 @@ class LiveCanon:
                 self._on_batch(changes, first)
                 first = False
         except Exception as exc:
-            log.error("canon watcher on %s stopped (%s); polling every %d ms instead",
-                      self.path.parent, exc, self.timeout_ms)
+            log.error(
+                "canon watcher on %s stopped (%s); polling every %d ms instead",
+                self.path.parent,
+                exc,
+                self.timeout_ms,
+            )
             while not stop.wait(self.timeout_ms / 1000):
                 self._on_batch((), False)

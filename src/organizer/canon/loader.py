@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from organizer.canon.model import Canon
-from organizer.canon.validate import CanonIssue, find_issues
+from organizer.canon.validate import CanonIssue, find_issues, quick_check
 from organizer.errors import CanonError
-from organizer.parsing.grammar import build_grammar
+from organizer.parsing.grammar import Grammar, build_grammar, expand_macros
 
 _FIX_MISSING = "mount ./canon:/canon:ro or set CANON_PATH"
 
@@ -52,17 +55,35 @@ def load_canon(path: Path) -> Canon:
     """The canon at `path`, validated and compiled; CanonError (one line) when it cannot be."""
     path = Path(path).absolute()
     raw = _read(path)
-    issues, doc = find_issues(_decode(raw, path), path)
-    if issues or doc is None:
-        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-        raise CanonError(
-            f"canon file {path} is invalid: {issues[0]}{more}; "
-            f"run `organizer canon check {path}` and fix it"
-        )
+    text = _decode(raw, path)
+    data = quick_check(text)
+    grammar = _compiled(data) if data is not None else None
+    if data is None or grammar is None:
+        # Something is wrong: the full check finds every problem and where it is.
+        issues, doc = find_issues(text, path)
+        if issues or doc is None:
+            more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+            raise CanonError(
+                f"canon file {path} is invalid: {issues[0]}{more}; "
+                f"run `organizer canon check {path}` and fix it"
+            )
+        data, grammar = doc.data, build_grammar(doc.data)
     return Canon(
-        version=str(doc.data["version"]),
+        version=str(data["version"]),
         sha256=hashlib.sha256(raw).hexdigest(),
         path=path,
-        data=doc.data,
-        grammar=build_grammar(doc.data),
+        data=data,
+        grammar=grammar,
     )
+
+
+def _compiled(data: Mapping[str, Any]) -> Grammar | None:
+    """The grammar, or None when a pattern does not compile (find_issues will say which)."""
+    try:
+        grammar = build_grammar(data)
+        for value in data["macros"].values():  # unused macros must compile too
+            if isinstance(value, str):
+                re.compile(expand_macros(value, data["macros"]))
+    except (re.error, KeyError):
+        return None
+    return grammar

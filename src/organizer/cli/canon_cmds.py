@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -20,9 +20,9 @@ canon_app = typer.Typer(
 
 @canon_app.command("check")
 def check(
-    path: Optional[Path] = typer.Argument(  # noqa: UP007 - typer reads the annotation
-        None, help="Canon file to check; default CANON_PATH."
-    ),
+    path: Annotated[
+        Path | None, typer.Argument(help="Canon file to check; default CANON_PATH.")
+    ] = None,
 ) -> None:
     """Validate a canon file; print every problem as path:line:col: key: message (exit 1).
 
@@ -43,16 +43,17 @@ def check(
 
 
 def parse(
-    text: str = typer.Argument(..., help="The message, as a user would send it."),
-    now: Optional[str] = typer.Option(  # noqa: UP007
-        None, "--now", help="ISO 8601 moment to read the message at; default: now."
-    ),
-    tz: Optional[str] = typer.Option(  # noqa: UP007
-        None, "--tz", help="IANA time zone of the user; default DEFAULT_TZ."
-    ),
-    as_json: bool = typer.Option(
-        True, "--json/--no-json", help="Print the JSON object (the only output form)."
-    ),
+    text: Annotated[str, typer.Argument(help="The message, as a user would send it.")],
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="ISO 8601 moment to read the message at; default: now."),
+    ] = None,
+    tz: Annotated[
+        str | None, typer.Option("--tz", help="IANA time zone of the user; default DEFAULT_TZ.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json/--no-json", help="Print the JSON object (the only output form).")
+    ] = True,
 ) -> None:
     """Show how a message is understood: one JSON object with intent, title, due date and time.
 

@@ -38,7 +38,7 @@ def parse(text: str, now: datetime, tz: str, canon: Canon) -> Parsed:
 
 
 def language(text: str) -> str:
-    """"en" when the message has more Latin than Cyrillic letters, else "ru"."""
+    """ "en" when the message has more Latin than Cyrillic letters, else "ru"."""
     sample = text[:500]
     return "en" if len(_LATIN.findall(sample)) > len(_CYRILLIC.findall(sample)) else "ru"
 

@@ -62,6 +62,8 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
             start, end = match.span()
             if start == end or any(taken[start:end]):
                 continue
+            if not loose and name == "clock_bare" and _prep(match) in grammar.loose_prepositions:
+                continue  # "на 5" is a time only in a reschedule ("перенеси 3 на 5")
             piece = handler(match, grammar)
             if piece is None:
                 continue
@@ -92,8 +94,15 @@ def _hour(text: str | None, grammar: TimeGrammar) -> int | None:
     return 1 if " ".join(text.split()) == "час" else _number(text, grammar)
 
 
-def _clock(start: int, end: int, hour: int | None, minute: int | None, mer: str | None,
-           grammar: TimeGrammar, padded: bool = False) -> Piece | None:
+def _clock(
+    start: int,
+    end: int,
+    hour: int | None,
+    minute: int | None,
+    mer: str | None,
+    grammar: TimeGrammar,
+    padded: bool = False,
+) -> Piece | None:
     if hour is None or minute is None or not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
     meridiem = grammar.meridiem.get(" ".join(mer.split())) if mer else None
@@ -133,7 +142,8 @@ def _duration(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 
 def _valid_day_month(day: int, month: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    longest = 29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+    return 1 <= month <= 12 and 1 <= day <= longest
 
 
 def _year(text: str | None) -> int | None:
@@ -246,20 +256,22 @@ def _clock_english(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     return _clock(*_span(match), hour, minutes, match["mer"], grammar)
 
 
-def _clock_meridiem(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    kind = grammar.meridiem.get(_key(match["mer"]))
-    if kind == "day" and _prep(match) not in grammar.clock_prepositions:
+def _clock_hour(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
+    unit = _key(match["unit"]) if match["unit"] else None
+    mer = match["mer"]
+    if unit is None and mer is None:
+        return None  # a bare "в 10" is clock_bare's
+    prep = _prep(match)
+    if (
+        unit is None
+        and grammar.meridiem.get(_key(mer)) == "day"
+        and (prep not in grammar.clock_prepositions)
+    ):
         return None  # "на 2 дня" is a length of stay, not 14:00
-    minute = int(match["m"]) if match["m"] else 0
-    return _clock(*_span(match), _hour(match["h"], grammar), minute, match["mer"], grammar)
-
-
-def _clock_hour_word(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    unit = _key(match["unit"])
-    spoken_hours = unit.startswith("час")
-    if spoken_hours and not match["prep"] and not match["mer"]:
+    if unit is not None and unit.startswith("час") and not prep and not mer:
         return None  # "2 часа" alone is a length of time
-    return _clock(*_span(match), _hour(match["h"], grammar), 0, match["mer"], grammar)
+    minute = int(match["m"]) if match["m"] else 0
+    return _clock(*_span(match), _hour(match["h"], grammar), minute, mer, grammar)
 
 
 def _clock_fixed(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
@@ -296,8 +308,7 @@ _HANDLERS: dict[str, Handler] = {
     "clock_half": _clock_half,
     "clock_without": _clock_without,
     "clock_english": _clock_english,
-    "clock_meridiem": _clock_meridiem,
-    "clock_hour_word": _clock_hour_word,
+    "clock_hour": _clock_hour,
     "clock_fixed": _clock_fixed,
     "clock_bare": _clock_bare,
     "part_of_day": _part_of_day,

@@ -133,10 +133,11 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         for name in data["match_order"]
     )
     list_spec = intents_spec["list_tasks"]
+    scope_words = list_spec.get("scopes", {})
     scopes = tuple(
-        (scope, re.compile(rf"(?<!\w)(?:{'|'.join(_fold_pattern(p) for p in list_spec['scopes'][scope])})"))
+        (scope, re.compile(rf"(?<!\w)(?:{'|'.join(map(_fold_pattern, scope_words[scope]))})"))
         for scope in SCOPES
-        if scope in list_spec.get("scopes", {})
+        if scope in scope_words
     )
     add = intents_spec["add_task"]
     normalise = data["normalise"]

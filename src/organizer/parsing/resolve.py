@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from organizer.parsing.extract import CLOCK, DATE, MOMENT, PART, Clock, DateSpec, Piece
 from organizer.parsing.timegrammar import TimeGrammar
@@ -62,7 +62,7 @@ def resolve(pieces: list[Piece], now: datetime, grammar: TimeGrammar) -> When:
 
 def _plus_minutes(now: datetime, minutes: int) -> datetime:
     # Add in UTC so a DST change in between moves the wall clock as it should.
-    moved = now.astimezone(timezone.utc) + timedelta(minutes=minutes)
+    moved = now.astimezone(UTC) + timedelta(minutes=minutes)
     return moved.astimezone(now.tzinfo)
 
 

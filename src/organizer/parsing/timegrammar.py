@@ -34,8 +34,7 @@ RULE_ORDER = (
     "clock_half",
     "clock_without",
     "clock_english",
-    "clock_meridiem",
-    "clock_hour_word",
+    "clock_hour",
     "clock_fixed",
     "clock_bare",
     "part_of_day",
@@ -68,6 +67,7 @@ class TimeGrammar:
     fixed_times: dict[str, time]
     parts: dict[str, PartOfDay]
     clock_prepositions: frozenset[str]
+    loose_prepositions: frozenset[str]  # a bare "на 11" is a time only in a reschedule
     rules: tuple[tuple[str, re.Pattern[str]], ...]
     loose_rules: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -99,8 +99,18 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
     months: dict[str, int] = {}
     for index, name in enumerate(
         (
-            "january", "february", "march", "april", "may", "june", "july",
-            "august", "september", "october", "november", "december",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
         ),
         start=1,
     ):
@@ -112,8 +122,7 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         for w in p["words"]
     }
     v = _Vocabulary(spec, numbers, weekdays, months, units, parts)
-    strict = tuple((name, re.compile(v.rule(name, loose=False))) for name in RULE_ORDER)
-    loose = tuple((name, re.compile(v.rule(name, loose=True))) for name in RULE_ORDER)
+    compiled = tuple((name, re.compile(v.rule(name))) for name in RULE_ORDER)
     return TimeGrammar(
         numbers=numbers,
         relative_days={k: int(n) for k, n in folded_map(spec["relative_days"]).items()},
@@ -129,8 +138,9 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         fixed_times={k: _hhmm(str(t)) for k, t in folded_map(spec["fixed_times"]).items()},
         parts=parts,
         clock_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["clock_prepositions"]),
-        rules=tuple(r for r in strict if r[0] not in RESCHEDULE_ONLY),
-        loose_rules=loose,
+        loose_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["loose_prepositions"]),
+        rules=tuple(r for r in compiled if r[0] not in RESCHEDULE_ONLY),
+        loose_rules=compiled,
     )
 
 
@@ -148,6 +158,7 @@ class _Vocabulary:
     ) -> None:
         self.num = numbers.pattern
         self.minute_words = numbers.minute_pattern
+        self.latin_num = alternation(w for w in numbers.values if w.isascii())
         tens = [w for w, n in numbers.values.items() if n in (20, 30)]
         self.day_word = rf"(?:{alternation(tens)}\s+)?{alternation(spec['day_ordinals'])}"
         self.hour_ordinal = alternation(spec["hour_ordinals"])
@@ -170,17 +181,16 @@ class _Vocabulary:
         self.not_counted = rf"(?!\s*(?:{counted}){E})"
         self.not_unit = rf"(?!\s*{self.units}{E})"
 
-    def rule(self, name: str, *, loose: bool) -> str:
+    def rule(self, name: str) -> str:
         num, mer = self.num, self.meridiem
         prep = self.any_prep
-        bare_prep = self.any_prep if loose else self.clock_prep
-        hour = rf"(?P<h>\d{{1,2}}|{num})"
         opt_mer = rf"(?:\s*(?P<mer>{mer}))?"
         rules = {
             "duration": (
                 rf"{B}{self.duration_prefix}\s+(?:(?P<fixed>{self.fixed_durations})|"
                 rf"(?:(?P<n>\d{{1,4}}(?:[.,]5)?|{num}|{self.quantity})\s*)?(?P<unit>{self.units})"
-                rf"(?:\s+(?:и\s+|and\s+)?(?P<n2>\d{{1,2}}|{num})\s*(?P<unit2>{self.minute_units}))?)"
+                rf"(?:\s+(?:и\s+|and\s+)?(?P<n2>\d{{1,2}}|{self.minute_words})\s*"
+                rf"(?P<unit2>{self.minute_units}))?)"
                 rf"{E}"
             ),
             "snooze": (
@@ -232,21 +242,17 @@ class _Vocabulary:
             ),
             "clock_english": (
                 rf"{B}(?:(?P<prep>{prep})\s+)?(?:(?P<half>half)|(?P<quarter>(?:a\s+)?quarter)|"
-                rf"(?P<mm>{num}|\d{{1,2}}\s+minutes?)(?:\s+minutes?)?)\s+(?P<dir>past|after|to|till)\s+"
-                rf"{hour}"
-                rf"{opt_mer}{E}"
+                rf"(?P<mm>{self.latin_num}|\d{{1,2}}\s+minutes?)(?:\s+minutes?)?)\s+"
+                rf"(?P<dir>past|after|to|till)\s+(?P<h>\d{{1,2}}|{self.latin_num}){opt_mer}{E}"
             ),
-            "clock_meridiem": (
+            # "9am", "в 7 вечера", "10ч", "в 2 часа дня", "в час ночи": an hour with a unit or am/pm
+            "clock_hour": (
                 rf"{B}(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}}|{num}|час)(?:\s*[:.]\s*(?P<m>\d{{2}}))?"
-                rf"\s*(?P<mer>{mer}){E}"
-            ),
-            "clock_hour_word": (
-                rf"{B}(?:(?P<prep>{prep})\s*)?{hour}\s*(?P<unit>ч|час(?:а|ов)?|часик(?:а|ов)?|h|"
-                rf"o'?clock)\.?{opt_mer}{E}"
+                rf"(?:\s*(?P<unit>ч|час(?:а|ов)?|часик(?:а|ов)?|h|o'?clock)\.?)?{opt_mer}{E}"
             ),
             "clock_fixed": rf"{B}(?:(?P<prep>{prep})\s+)?(?P<fixed>{self.fixed_times}){E}",
             "clock_bare": (
-                rf"{B}(?P<prep>{bare_prep})\s*(?P<h>\d{{1,2}}|{num}|час)"
+                rf"{B}(?P<prep>{prep})\s*(?P<h>\d{{1,2}}|{num}|час)"
                 rf"(?:\s+(?P<m>[0-5]\d|{self.minute_words}))?{E}{self.not_counted}"
                 rf"(?!\s*[.:,]?\d)"
             ),

@@ -74,7 +74,8 @@ def _strip_trailing(text: str, words: frozenset[str]) -> str:
 def make_title(original: str, spans: Iterable[tuple[int, int]], grammar: Grammar) -> str | None:
     """The task title: the message without its time spans, command words and decoration."""
     text = blank(original, spans)
-    text = tidy(blank(text, (m.span() for m in grammar.title_words.finditer(_same_length_fold(text)))))
+    polite = grammar.title_words.finditer(_same_length_fold(text))
+    text = tidy(blank(text, (m.span() for m in polite)))
     text = tidy(_strip_prefixes(text, grammar.title_prefix))
     text = tidy(_strip_trailing(text, grammar.title_trailing))
     if not any(c.isalnum() for c in text):

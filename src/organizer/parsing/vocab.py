@@ -35,7 +35,9 @@ class NumberWords:
     """Cardinal number words ("двадцать пять" = 25) from the canon's `numbers`."""
 
     def __init__(self, numbers: Mapping[str, int]) -> None:
-        self.values: dict[str, int] = {" ".join(fold(k).split()): int(v) for k, v in numbers.items()}
+        self.values: dict[str, int] = {
+            " ".join(fold(k).split()): int(v) for k, v in numbers.items()
+        }
         tens = [w for w, v in self.values.items() if v in (20, 30, 40, 50)]
         units = [w for w, v in self.values.items() if 1 <= v <= 9]
         teens = [w for w, v in self.values.items() if 10 <= v <= 19]
