@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from organizer.parsing.vocab import fold
 
 # Punctuation that carries meaning only between two word characters: 18:30, 20.11, 18-00, what's.
-_LONE_JOINER = re.compile(r"(?<!\w)[.:'\-]|[.:'\-](?!\w)")
+_LONE_JOINER = re.compile(r"(?<!\w)[.:'\-]|[.:'\-](?!\w)|(?<!\d),|,(?!\d)")
 _KEEP = frozenset("/#№@%+$")
 _SYMBOL_BASE = 0xE000  # private-use characters stand for canon symbols while flattening
 _TOKEN = re.compile("[^\\s\ue000-\ue0ff]+|[\ue000-\ue0ff]")
@@ -59,7 +59,7 @@ def flatten(original: str, symbols: dict[str, str]) -> tuple[str, dict[str, str]
     words: dict[str, str] = {}
     chars = list(folded)
     for index, char in enumerate(chars):
-        if char.isalnum() or char == " " or char in _KEEP or char in ".:'-_":
+        if char.isalnum() or char == " " or char in _KEEP or char in ".:'-_,":
             continue
         if char in symbols:
             placeholder = chr(_SYMBOL_BASE + list(symbols).index(char))
