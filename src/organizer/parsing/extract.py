@@ -220,6 +220,14 @@ def _weekday(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     return Piece(DATE, *_span(match), date=DateSpec(weekday=grammar.weekdays[word]))
 
 
+def _clock_range(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
+    until = _hour(match["h2"], grammar)
+    if until is None or until > 23:
+        return None
+    minute = int(match["m"]) if match["m"] else 0
+    return _clock(*_span(match), _hour(match["h"], grammar), minute, match["mer"], grammar)
+
+
 def _clock_colon(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     padded = match["h"].startswith("0") or int(match["h"]) >= 13
     return _clock(*_span(match), int(match["h"]), int(match["m"]), match["mer"], grammar, padded)
@@ -303,6 +311,7 @@ _HANDLERS: dict[str, Handler] = {
     "day_only": _day_only,
     "relative_day": _relative_day,
     "weekday": _weekday,
+    "clock_range": _clock_range,
     "clock_colon": _clock_colon,
     "clock_hours_minutes": _clock_hours_minutes,
     "clock_half": _clock_half,

@@ -29,6 +29,7 @@ RULE_ORDER = (
     "day_only",
     "relative_day",
     "weekday",
+    "clock_range",
     "clock_colon",
     "clock_hours_minutes",
     "clock_half",
@@ -223,6 +224,12 @@ class _Vocabulary:
             "weekday": (
                 rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<mod>{self.weekday_mod})\s+)?"
                 rf"(?P<wd>{self.weekday}){E}"
+            ),
+            # "с 10 до 12", "from 3 to 5pm": the start counts, am/pm said once for both
+            "clock_range": (
+                rf"{B}(?:с|со|from|between)\s+(?P<h>\d{{1,2}}|{num})(?:[:.](?P<m>\d{{2}}))?"
+                rf"(?:\s*(?:ч|час\w*))?\s*(?:до|по|to|till|until|and|-|–)\s*(?P<h2>\d{{1,2}}|{num})"
+                rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s*(?:ч|час\w*))?{opt_mer}{E}"
             ),
             "clock_colon": (
                 rf"(?<![\w:.])(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})(?:\s*:\s*|[.\-])(?P<m>\d{{2}})"
