@@ -75,10 +75,11 @@ class TaskService:
                     stream, stored, action = self._decide_and_append(command, meta or {})
                     written = project(self.conn, stored)
                     task_id = _task_id(stored, command)
-                    if action == "created":  # a new task has no calendar link yet: skip a read
+                    task: dict[str, Any] | None = None
+                    if task_id and action == "created":  # no calendar link yet: skip a read
                         task = {**written[task_id], "calendar_event_id": None}
-                    else:
-                        task = self.get(task_id) if task_id else None
+                    elif task_id:
+                        task = self.get(task_id)
                     outcome = Outcome(task, tuple(s.position for s in stored), action=action)
                     if idempotency_key is not None:
                         self.store.remember(idempotency_key, stream, stored, outcome.to_record(),
@@ -198,7 +199,7 @@ class TaskService:
 
 def _word_in(word: str, title: str) -> bool:
     """A word matches when a title word starts with its stem (молоко ~ молока)."""
-    stem = word[: max(3, len(word) - 2)] if len(word) > 4 else word
+    stem = word[: max(3, len(word) - 2)] if len(word) >= 4 else word
     return any(t.startswith(stem) for t in re.findall(r"\w+", title.lower()))
 
 
