@@ -59,6 +59,7 @@ class FakeAsr:
         if upload is None or isinstance(upload, str):
             return web.json_response({"error": "multipart field 'file' is required"}, status=422)
         audio = upload.file.read()
+        upload.file.close()
         lang = form.get("lang")
         self.requests.append({"file": audio, "filename": upload.filename, "lang": lang,
                               "at": time.perf_counter()})

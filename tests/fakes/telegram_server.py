@@ -23,6 +23,7 @@ In-process (pytest)::
     server.add_voice(42, b"OggS...", duration=2)     # getFile + download work
     server.add_callback(42, message_id=7, data="done:abc")
     server.add_update({"sticker": {...}})           # any raw update; update_id is filled in
+    server.redeliver(update_id)          # queue a handled update again (crash before the ack)
     # helpers: add_edited_text, add_channel_post, add_group_text, add_sticker,
     #          add_photo(caption=...), add_my_chat_member, add_unknown
     server.wait_sent(1, timeout=5)       # -> list of sent messages (dicts, as returned)
@@ -157,6 +158,7 @@ class FakeTelegram:
         with self._lock:
             self.updates: list[Json] = []          # not yet confirmed
             self.update_times: dict[int, float] = {}  # update_id -> perf_counter when added
+            self.history: dict[int, Json] = {}        # every update ever added, by id
             self.next_update_id = 100_000
             self.requests: list[Json] = []
             self.sent: list[Json] = []
@@ -229,9 +231,19 @@ class FakeTelegram:
             update_id = self.next_update_id
             self.next_update_id += 1
             self.updates.append({"update_id": update_id, **payload})
+            self.history[update_id] = self.updates[-1]
             self.update_times[update_id] = time.perf_counter()
         self._notify()
         return update_id
+
+    def redeliver(self, update_id: int) -> None:
+        """Queue an update again, as Telegram does for one whose offset was never confirmed
+        (e.g. the bot crashed after handling it); a poller with a higher offset drops it."""
+        with self._lock:
+            if all(u["update_id"] != update_id for u in self.updates):
+                self.updates.append(self.history[update_id])
+                self.updates.sort(key=lambda u: u["update_id"])
+        self._notify()
 
     def user(self, user_id: int, language_code: str = "ru") -> Json:
         return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}",
@@ -419,7 +431,11 @@ class FakeTelegram:
             else:
                 form = await request.post()
                 for key, value in form.items():
-                    params[key] = value if isinstance(value, str) else value.file.read()
+                    if isinstance(value, str):
+                        params[key] = value
+                    else:  # an uploaded file
+                        params[key] = value.file.read()
+                        value.file.close()
         for key in _JSON_FIELDS & params.keys():
             if isinstance(params[key], str):
                 try:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from organizer.canon import Canon
 
 _SCOPES = ("today", "tomorrow", "week", "overdue", "all")
+_SLASH = re.compile(r"^\s*/\w+(?:@\w+)?")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,9 @@ class Conversation:
         now = self.clock()
         canon = self.canon()
         parsed = parse(msg.text, now, tz, canon)
-        if not self.users.get(str(msg.user_id)).lang and getattr(parsed, "lang", None) in LANGS:
-            lang = parsed.lang
+        if (not self.users.get(str(msg.user_id)).lang and parsed.lang in LANGS
+                and _WORDS.search(_SLASH.sub("", msg.text))):
+            lang = parsed.lang  # the language the person wrote in, when there are words
         owner = str(msg.user_id)
         try:
             return self._act(parsed, msg, owner, tz, lang, now)

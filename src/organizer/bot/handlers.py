@@ -71,7 +71,7 @@ class Handlers:
             sent = await bot.send_message(
                 chat_id, part, reply_markup=markup(reply) if index == len(parts) - 1 else None)
             last_id = sent.message_id
-        await self.db(ledger.record, key, chat_id, last_id)
+        await self.db(ledger.record, self.conv.conn, key, chat_id, last_id)
 
     async def on_message(self, message: Message, event_update: Update, bot: Bot) -> None:
         key = ledger.update_key(bot.id, event_update.update_id)
@@ -80,7 +80,7 @@ class Handlers:
             log.info("update %s: %s message ignored (the bot works in private chats only)",
                      event_update.update_id, message.chat.type)
             return
-        if await self.db(ledger.replied, key):
+        if await self.db(ledger.replied, self.conv.conn, key):
             log.info("update %s was already answered; not answering again", event_update.update_id)
             return
         text = message.text if message.text is not None else message.caption
@@ -110,11 +110,11 @@ class Handlers:
         """One polite refusal per stranger (and one per /start); nothing else is done."""
         once = f"{key.rsplit(':', 1)[0]}:refused:{msg.user_id}"
         log.warning("update from user %s who is not in TG_ALLOWED_USER_IDS: refused", msg.user_id)
-        if not msg.text.startswith("/start") and await self.db(ledger.replied, once):
-            await self.db(ledger.record, key, chat_id, None)
+        if not msg.text.startswith("/start") and await self.db(ledger.replied, self.conv.conn, once):
+            await self.db(ledger.record, self.conv.conn, key, chat_id, None)
             return
         await self.send(bot, key, chat_id, await self.db(self.conv.denied, msg))
-        await self.db(ledger.record, once, chat_id, None)
+        await self.db(ledger.record, self.conv.conn, once, chat_id, None)
 
     async def voice(self, bot: Bot, message: Message, msg: Incoming) -> Reply:
         """Download the voice message, transcribe it, and treat the text as typed."""
@@ -149,13 +149,13 @@ class Handlers:
         key = ledger.update_key(bot.id, event_update.update_id)
         answer: str | None = None
         try:
-            if await self.db(ledger.replied, key):
+            if await self.db(ledger.replied, self.conv.conn, key):
                 return
             user = query.from_user
             if not self.conv.allowed(user.id):
                 msg = Incoming(key, user.id, "", user.language_code)
                 answer = (await self.db(self.conv.denied, msg)).text[:190]
-                await self.db(ledger.record, key, None, None)
+                await self.db(ledger.record, self.conv.conn, key, None, None)
                 return
             reply: Reply = await self.db(on_press, self.conv, key, user.id, query.data or "",
                                          user.language_code)
@@ -169,7 +169,7 @@ class Handlers:
                 except TelegramBadRequest as exc:
                     if "not modified" not in str(exc):
                         raise
-            await self.db(ledger.record, key, target.chat.id if target else None,
+            await self.db(ledger.record, self.conv.conn, key, target.chat.id if target else None,
                           target.message_id if target else None)
         finally:
             await self._answer(bot, query.id, answer)
@@ -185,7 +185,7 @@ class Handlers:
         user = message.from_user
         key = ledger.update_key(bot.id, event_update.update_id)
         if (message.chat.type != "private" or user is None
-                or not self.conv.allowed(user.id) or await self.db(ledger.replied, key)):
+                or not self.conv.allowed(user.id) or await self.db(ledger.replied, self.conv.conn, key)):
             return
         _, lang = await self.db(self.conv.profile, user.id, user.language_code)
         await self.send(bot, key, message.chat.id,

@@ -56,12 +56,23 @@ class PollState:
     last_error: str | None = None
     last_error_at: str | None = None
     conflict: bool = False
+    failing: bool = False
     handled: int = 0
     failed: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # Set when health changes (first poll, an error, a recovery): the heartbeat writes at once.
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def error(self, message: str) -> None:
         self.last_error, self.last_error_at = message, _stamp()
+        self.failing = True
+        self.changed.set()
+
+    def ok(self) -> None:
+        if self.last_poll_ok is None or self.conflict or self.failing:
+            self.changed.set()
+        self.conflict = self.failing = False
+        self.last_poll_ok = _stamp()
 
 
 class Backoff:
@@ -139,8 +150,7 @@ class Poller:
             if self.state.last_error and self.backoff.current > self.backoff.first:
                 log.info("polling recovered")
             self.backoff.reset()
-            self.state.conflict = False
-            self.state.last_poll_ok = _stamp()
+            self.state.ok()
             await self.handle_batch(updates, stop)
         await self.acknowledge()
 

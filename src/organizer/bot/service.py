@@ -21,7 +21,7 @@ from organizer.app.database import open_database
 from organizer.bot.asr import AsrClient
 from organizer.bot.conversation import Conversation
 from organizer.bot.handlers import Handlers
-from organizer.bot.polling import Poller, PollState, pause
+from organizer.bot.polling import Poller, PollState
 from organizer.settings import Settings
 from organizer.store import heartbeats
 
@@ -69,7 +69,11 @@ async def beat_forever(db: DbThread, state: PollState, asr: AsrClient, bot_id: i
             await db(heartbeats.beat, db.conn, "bot", status, detail)
         except Exception as exc:  # liveness must never take the bot down
             log.warning("heartbeat not written: %s", exc)
-        await pause(HEARTBEAT_EVERY_S, stop)
+        state.changed.clear()
+        waiters = [asyncio.ensure_future(state.changed.wait()), asyncio.ensure_future(stop.wait())]
+        await asyncio.wait(waiters, timeout=HEARTBEAT_EVERY_S, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
 
 
 async def run_bot(settings: Settings, stop: asyncio.Event) -> None:
