@@ -164,6 +164,7 @@ async def test_text_is_stored_verbatim(running_bot: RunningBot) -> None:
     assert stored == texts
     titles = [t["title"] for t in running_bot.tasks(ALICE)]
     assert titles[0] == "Robert'); DROP TABLE tasks;-- купить" and titles[3] == "а" * 4096
-    first, rest = running_bot.tg.sent[-2:]  # 4096 characters and a prefix: two messages
+    await running_bot.tg.wait_sent_async(len(texts) + 1)  # 4096 characters and a prefix: 2
+    first, rest = running_bot.tg.sent[-2:]
     assert len(first["text"]) == 4096 and (first["text"] + rest["text"]).endswith("а" * 4096)
     assert "reply_markup" in rest

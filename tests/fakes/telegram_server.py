@@ -35,6 +35,9 @@ In-process (pytest)::
     server.block(chat_id)                # sendMessage to it -> 403 "bot was blocked by the user"
     server.stop()
 
+Several tokens may be accepted (`tokens=[...]`); they share one update queue, so poll
+with one bot at a time (a second poller of the same token gets the real 409).
+
 Async tests use the same object (it runs in its own thread); `await
 server.wait_sent_async(n)` waits without blocking the test's event loop.
 
