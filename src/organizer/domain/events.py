@@ -105,6 +105,20 @@ class ReminderSent(Event, frozen=True, tag="reminder.sent"):
     skipped: bool = False
 
 
+class UserTzSet(Event, frozen=True, tag="user.tz_set"):
+    """The person chose the time zone their dates and times are read and shown in."""
+
+    user_id: str
+    tz: str
+
+
+class UserLangSet(Event, frozen=True, tag="user.lang_set"):
+    """The person chose the language of the replies (ru, en)."""
+
+    user_id: str
+    lang: str
+
+
 EVENT_CLASSES: tuple[type[Event], ...] = (
     TaskCreated,
     TaskRetitled,
@@ -118,6 +132,8 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     CalendarFailed,
     CalendarModeChanged,
     ReminderSent,
+    UserTzSet,
+    UserLangSet,
 )
 
 # The schema version each type is written with today.
@@ -127,7 +143,7 @@ SCHEMA_VERSIONS["task.created"] = 2
 AnyEvent = (
     TaskCreated | TaskRetitled | TaskRescheduled | TaskCompleted | TaskCancelled | TaskReopened
     | CalendarLinked | CalendarUpdated | CalendarDeleted | CalendarFailed | CalendarModeChanged
-    | ReminderSent
+    | ReminderSent | UserTzSet | UserLangSet
 )
 _decoder = msgspec.json.Decoder(AnyEvent)
 _encoder = msgspec.json.Encoder()

@@ -1,4 +1,4 @@
-"""Projectors: fold events into `tasks` and `calendar_links`.
+"""Projectors: fold events into `tasks`, `calendar_links` and `users`.
 
 The fold itself is pure (`apply_task`, `apply_link`: row in, row out); the live
 path applies it row by row inside the append's transaction, and a rebuild
@@ -24,7 +24,9 @@ TASK_COLUMNS = (
 LINK_COLUMNS = (
     "task_id", "calendar_event_id", "ical_uid", "generation", "state", "last_error", "updated_at",
 )
-PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK_COLUMNS)}
+USER_COLUMNS = ("id", "tz", "lang", "updated_at", "version")
+PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK_COLUMNS),
+               "users": ("id", USER_COLUMNS)}
 CHECKPOINT = "projections"
 
 
@@ -75,10 +77,23 @@ def apply_link(row: Row | None, stored: StoredEvent) -> Row | None:
     return row
 
 
+def apply_user(row: Row | None, stored: StoredEvent) -> Row | None:
+    event, at = stored.event, stored.recorded_at
+    base: Row = row or {"id": getattr(event, "user_id", ""), "tz": None, "lang": None,
+                        "updated_at": at, "version": 0}
+    base = {**base, "updated_at": at, "version": base["version"] + 1}
+    if isinstance(event, e.UserTzSet):
+        base["tz"] = event.tz
+    elif isinstance(event, e.UserLangSet):
+        base["lang"] = event.lang
+    return base
+
+
 _TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.completed",
                "task.cancelled", "task.reopened"}
 _CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
 _LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed"}
+_USER_TYPES = {"user.tz_set", "user.lang_set"}
 
 
 def _target(stored: StoredEvent) -> tuple[str, str] | None:
@@ -86,11 +101,16 @@ def _target(stored: StoredEvent) -> tuple[str, str] | None:
         return "tasks", stored.event.task_id  # type: ignore[union-attr]
     if stored.type in _LINK_TYPES:
         return "calendar_links", stored.event.task_id  # type: ignore[union-attr]
+    if stored.type in _USER_TYPES:
+        return "users", stored.event.user_id  # type: ignore[union-attr]
     return None
 
 
+_APPLY = {"tasks": apply_task, "calendar_links": apply_link, "users": apply_user}
+
+
 def _apply(table: str, row: Row | None, stored: StoredEvent) -> Row | None:
-    return apply_task(row, stored) if table == "tasks" else apply_link(row, stored)
+    return _APPLY[table](row, stored)
 
 
 def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str, Row]:
@@ -136,7 +156,7 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str
 
 def fold_all(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, Row]], int]:
     """Replay the whole log in memory: {table: {key: row}} and the last position."""
-    tables: dict[str, dict[str, Row]] = {"tasks": {}, "calendar_links": {}}
+    tables: dict[str, dict[str, Row]] = {table: {} for table in PROJECTIONS}
     last = 0
     for item in EventStore(conn).read_all():
         last = item.position
