@@ -50,8 +50,6 @@ class Scrubber:
 
 
 class LineFormatter(logging.Formatter):
-    converter = time.gmtime
-
     def __init__(self, default_daemon: str, scrub: Scrubber, as_json: bool) -> None:
         super().__init__()
         self.default_daemon = default_daemon

@@ -151,7 +151,8 @@ def load_settings(
     raw = merged_environment(env, env_file)
 
     def get(key: str) -> str:
-        return raw.get(key, DEFAULTS[key]).strip()
+        # An empty value (KEY= in an env file) means "use the default".
+        return raw.get(key, "").strip() or DEFAULTS[key]
 
     def opt(key: str) -> str | None:
         return get(key) or None

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from organizer.settings import Settings
 from organizer.store.backup import create_backup
 from organizer.store.db import connect, table_names
-from organizer.store.migrations import Migration, apply_one, check_drift, read_status, require_current
+from organizer.store.migrations import (
+    Migration,
+    apply_one,
+    check_drift,
+    read_status,
+    require_current,
+)
 from organizer.store.volume import verify_volume
 
 

@@ -24,6 +24,7 @@ from organizer.store.events import EventStore, StoredEvent
 from organizer.store.projections import TASK_COLUMNS, project
 
 Clock = Callable[[], datetime]
+Rows = list[dict[str, Any]]
 MAX_ATTEMPTS = 5
 _UNDOABLE_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
                    "task.cancelled", "task.reopened")
@@ -140,7 +141,7 @@ class TaskService:
         rows = self._select("WHERE t.id = ?", (task_id,))
         return rows[0] if rows else None
 
-    def list(self, owner: str | None = None, *, include_closed: bool = False) -> list[dict[str, Any]]:
+    def list(self, owner: str | None = None, *, include_closed: bool = False) -> Rows:
         clauses, params = [], []
         if owner is not None:
             clauses.append("t.owner = ?")
@@ -150,7 +151,7 @@ class TaskService:
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return self._select(where + " ORDER BY t.owner, t.number", tuple(params))
 
-    def _select(self, tail: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+    def _select(self, tail: str, params: tuple[Any, ...]) -> Rows:
         cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
         cursor = self.conn.execute(
             f"SELECT {cols}, l.calendar_event_id FROM tasks t "

@@ -48,7 +48,7 @@ def worker() -> None:
 def bot() -> None:
     """Run the Telegram bot (long polling).
 
-    Example: TELEGRAM_BOT_TOKEN=... organizer bot
+    Example: organizer --env-file .env.prod bot
     """
     _serve_one("bot")
 

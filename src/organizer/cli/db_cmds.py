@@ -58,7 +58,7 @@ def rebuild() -> None:
 
     with context.errors_to_exit():
         report = do_rebuild(_open())
-    rows = ", ".join(f"{n} {t}" for t, n in report.rows.items())
+    rows = ", ".join(f"{table} {count}" for table, count in report.rows.items())
     print(f"rebuilt from {report.events} events: {rows}")
 
 

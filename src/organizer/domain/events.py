@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -182,7 +182,7 @@ def decode(type_: str, schema_version: int, data: str | bytes, position: int = 0
         )
     try:
         if schema_version == current:
-            return _decoder.decode(data)
+            return cast(AnyEvent, _decoder.decode(data))
         if schema_version > current:
             raise ReplayError(
                 f"event at position {position} ({type_}) has schema v{schema_version}, newer than "
@@ -198,7 +198,7 @@ def decode(type_: str, schema_version: int, data: str | bytes, position: int = 0
                 )
             payload = step(payload)
         payload["type"] = type_
-        return msgspec.convert(payload, AnyEvent)
+        return cast(AnyEvent, msgspec.convert(payload, AnyEvent))
     except (msgspec.ValidationError, msgspec.DecodeError, ValueError, KeyError) as exc:
         raise ReplayError(
             f"event at position {position} ({type_} v{schema_version}) cannot be read: {exc}"

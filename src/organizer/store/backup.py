@@ -110,7 +110,7 @@ def _has_ledger(conn: sqlite3.Connection) -> bool:
 
 def read_records(backup_dir: Path) -> list[BackupRecord]:
     """Every backup's record in `backup_dir`, oldest first; unreadable sidecars are skipped."""
-    records = []
+    records: list[BackupRecord] = []
     if not backup_dir.is_dir():
         return records
     for sidecar in sorted(backup_dir.glob("organizer-*.db.json")):

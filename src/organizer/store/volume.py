@@ -15,7 +15,9 @@ from pathlib import Path
 from organizer.errors import VolumeMismatch
 
 MOUNTINFO = Path("/proc/self/mountinfo")
-_VOLUME_RE = re.compile(r"/var/lib/docker/volumes/([^/]+)/_data")
+# The root field ends in volumes/<name>/_data; where /var/lib/docker is its own
+# filesystem (or another data-root is used) the prefix differs, the suffix does not.
+_VOLUME_RE = re.compile(r"(?:^|/)volumes/([^/]+)/_data$")
 
 
 @dataclass(frozen=True)

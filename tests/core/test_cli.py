@@ -1,0 +1,127 @@
+"""The CLI as a user runs it: a subprocess, exact output, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def organizer(env: dict[str, str], *args: str, cwd: Path | None = None,
+              ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "organizer", *args], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_migrate_then_config_show(env: dict[str, str], tmp_path: Path) -> None:
+    first = organizer(env, "migrate")
+    db = tmp_path / "data" / "organizer.db"
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [
+        f"CREATING a new database at {db} (no file was there)",
+        "applied 0001_init.sql",
+        "schema now at 0001_init.sql",
+    ]
+    assert organizer(env, "ops", "migrate").stdout == "up to date at 0001_init.sql\n"
+    token = "123456789:AAHsecretsecretsecretsecretsecret12"
+    shown = organizer({**env, "TELEGRAM_BOT_TOKEN": token}, "config", "show", "--json")
+    assert shown.returncode == 0, shown.stderr
+    rows = {r["key"]: r for r in json.loads(shown.stdout)}
+    assert rows["TELEGRAM_BOT_TOKEN"] == {"key": "TELEGRAM_BOT_TOKEN", "set": True,
+                                          "value": "(secret, set)"}
+    assert token not in shown.stdout + shown.stderr
+
+
+def test_bad_config_is_one_line_and_exit_2(env: dict[str, str]) -> None:
+    result = organizer({**env, "TG_HTTP_READ_TIMEOUT": "20"}, "migrate")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Error: TG_HTTP_READ_TIMEOUT=20 is below TG_LONGPOLL_SEC + 10 = 40; set "
+        "TG_HTTP_READ_TIMEOUT to at least 40 or lower TG_LONGPOLL_SEC\n")
+
+
+def test_env_file_option(env: dict[str, str], tmp_path: Path) -> None:
+    env_file = tmp_path / "prod.env"
+    env_file.write_text("GOOGLE_CALENDAR_ID=primary\n")
+    result = organizer(env, "--env-file", str(env_file), "config", "show")
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: GOOGLE_CALENDAR_ID=primary is refused")
+
+
+def test_not_a_database_is_exit_2_and_untouched(env: dict[str, str], tmp_path: Path) -> None:
+    db = Path(env["DB_PATH"])
+    db.parent.mkdir(parents=True)
+    db.write_text("hello\n" * 200)
+    for args in (("migrate",), ("events", "tail")):
+        result = organizer(env, *args)
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"Error: database {db} is not an SQLite database")
+    assert db.read_text() == "hello\n" * 200
+
+
+def test_unwritable_database_directory_is_exit_2(env: dict[str, str], tmp_path: Path) -> None:
+    # A regular file where the directory should be: unwritable even for root.
+    (tmp_path / "blocked").write_text("not a directory")
+    result = organizer({**env, "DB_PATH": str(tmp_path / "blocked" / "organizer.db")}, "migrate")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Error: cannot create directory {tmp_path / 'blocked'}")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_schema_newer_than_code_is_exit_2(env: dict[str, str], tmp_path: Path) -> None:
+    assert organizer(env, "migrate").returncode == 0
+    db = Path(env["DB_PATH"])
+    newer = db.parent.parent / "newer"
+    newer.mkdir()
+    (newer / "0001_init.sql").write_text((Path(__file__).parents[2] / "migrations" /
+                                          "0001_init.sql").read_text())
+    (newer / "0002_x.sql").write_text("CREATE TABLE x (id INT);\n")
+    result = organizer({**env, "MIGRATIONS_DIR": str(newer)}, "migrate")
+    assert result.returncode == 0, result.stderr
+    older = organizer(env, "events", "tail")
+    assert older.returncode == 2
+    assert "has migration 0002_x.sql, newer than this code knows" in older.stderr
+
+
+def test_events_tail_and_projections(env: dict[str, str]) -> None:
+    assert organizer(env, "migrate").returncode == 0
+    assert organizer(env, "events", "tail", "--json").stdout == "[]\n"
+    verify = organizer(env, "projections", "verify")
+    assert (verify.returncode, verify.stdout) == (0, "projections verify: OK (0 events)\n")
+    rebuild = organizer(env, "projections", "rebuild")
+    assert rebuild.stdout == "rebuilt from 0 events: tasks 0, calendar_links 0\n"
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    import typer.main
+
+    from organizer.cli.main import app
+
+    group = typer.main.get_command(app)
+
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        sub = getattr(command, "commands", None)
+        if sub:
+            for name, child in sub.items():
+                yield from walk(child, [*path, name])
+        else:
+            yield path, command
+
+    leaves = list(walk(group, []))
+    assert len(leaves) >= 15
+    missing = [" ".join(p) for p, cmd in leaves if "Example: organizer" not in (cmd.help or "")]
+    assert missing == []
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = ("import sys; from organizer.cli.main import app; "
+            "heavy = [m for m in ('aiogram', 'googleapiclient', 'litestar', 'uvicorn') "
+            "if m in sys.modules]; print(heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "[]"
