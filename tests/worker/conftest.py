@@ -40,8 +40,11 @@ def clock() -> Clock:
 
 @pytest.fixture
 def calendar_server() -> Iterator[CalendarServer]:
+    from tests.worker.helpers import close_all
+
     server = CalendarServer(slow_s=1.5).start()
     yield server
+    close_all()
     server.stop()
 
 

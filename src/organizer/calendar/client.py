@@ -12,6 +12,7 @@ come back as None/False so the sync can act on them.
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +41,9 @@ def build_service(settings: Settings) -> Any:
     from google.oauth2 import service_account
     from googleapiclient.discovery import build
 
+    # googleapiclient warns on every 403/429/5xx it sees; this adapter decides what is worth
+    # a line (one per outage, one per mode change), so its chatter would be a line per task.
+    logging.getLogger("googleapiclient.http").setLevel(logging.ERROR)
     path = settings.google_sa_file
     try:
         credentials = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
@@ -73,6 +77,12 @@ class CalendarClient:
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.calls = 0
+
+    def close(self) -> None:
+        """Close the kept-alive connections."""
+        close = getattr(self.service, "close", None)
+        if close is not None:
+            close()
 
     # -- the calls -----------------------------------------------------------
 

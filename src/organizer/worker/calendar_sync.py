@@ -88,6 +88,14 @@ class CalendarSync:
             more = self._sweep() or more
         return more
 
+    def close(self) -> None:
+        self._drop_client()
+
+    def _drop_client(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.client = None
+
     def status(self) -> dict[str, Any]:
         return {"calendar_mode": self.mode, "last_sync": self.last_sync,
                 "checkpoint": follower.position(self.conn, NAME), "outage": self.outage}
@@ -99,14 +107,18 @@ class CalendarSync:
         if now < self.next_probe:
             return
         self.next_probe = now + self.probe_s
+        client: CalendarClient | None = None
         try:
             client = self.client_factory(self.settings, self.wait)
             client.probe()
         except CalendarRefused as exc:
-            self.client = None
+            if client is not None:
+                client.close()
             self._set_mode(cm.DEGRADED, str(exc))
             return
         except CalendarUnavailable as exc:
+            if client is not None:
+                client.close()
             self._outage_started(str(exc))
             self.next_probe = now + min(self.probe_s, self.retry_s)
             return
@@ -181,7 +193,7 @@ class CalendarSync:
         return True
 
     def _degrade(self, exc: CalendarRefused) -> None:
-        self.client = None
+        self._drop_client()
         self.next_probe = time.monotonic() + self.probe_s
         self._set_mode(cm.DEGRADED, str(exc))
 

@@ -113,6 +113,8 @@ class Worker:
                 if not self.calendar.step():
                     notifier.wait(IDLE_WAIT_S)
         finally:
+            if self.calendar is not None:
+                self.calendar.close()
             notifier.close()
             conn.close()
 
