@@ -177,7 +177,8 @@ class CalendarServer:
             email = str(claims.get("iss", ""))
             key = self.keys.get(email)
             if key is None:
-                return 400, {"error": "invalid_grant", "error_description": "Invalid grant: account not found"}
+                return 400, {"error": "invalid_grant",
+                             "error_description": "Invalid grant: account not found"}
             claims = jwt.decode(assertion, certs=key, audience=GOOGLE_TOKEN_AUD,
                                 clock_skew_in_seconds=30)
         except (exceptions.GoogleAuthError, ValueError):

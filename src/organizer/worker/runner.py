@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -64,6 +63,7 @@ class Worker:
             thread.start()
         conn = connect(self.settings.db_path)
         try:
+            stop.wait(0.5)  # the first beat carries the calendar's first state
             while not stop.is_set():
                 self._beat(conn)
                 stop.wait(HEARTBEAT_S)
@@ -141,6 +141,3 @@ class Worker:
             notifier.close()
             conn.close()
 
-
-def elapsed_since(start: float) -> float:
-    return time.monotonic() - start
