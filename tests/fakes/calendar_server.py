@@ -84,6 +84,7 @@ class CalendarServer:
         self.rng = random.Random(7)
         self.slow_s = slow_s
         self.requests: list[tuple[str, str]] = []
+        self.inserted_at: dict[str, float] = {}  # event id -> time.monotonic() of its insert
         self.token_requests = 0
         self.httpd: ThreadingHTTPServer | None = None
 
@@ -249,6 +250,7 @@ class CalendarServer:
                      iCalUID=body.get("iCalUID") or f"{event_id}@google.com",
                      htmlLink=f"https://calendar.example/event?eid={event_id}")
         cal.events[event_id] = event
+        self.inserted_at[event_id] = time.monotonic()
         return 200, dict(event)
 
     def _one(self, cal: Calendar, method: str, event_id: str,
@@ -313,6 +315,7 @@ def _error(code: int, reason: str, message: str) -> tuple[int, Any]:
 class _Handler(BaseHTTPRequestHandler):
     owner: CalendarServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass

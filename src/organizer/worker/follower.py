@@ -32,7 +32,7 @@ def advance(conn: sqlite3.Connection, name: str, to: int) -> None:
     )
 
 
-def pending(conn: sqlite3.Connection, name: str, limit: int = 500) -> list[StoredEvent]:
+def pending(conn: sqlite3.Connection, name: str, limit: int = 100) -> list[StoredEvent]:
     """The next events after the checkpoint, oldest first."""
     after = position(conn, name)
     events: list[StoredEvent] = []
