@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 import threading
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -87,3 +88,35 @@ def test_the_daemon_syncs_beats_and_stops_within_ten_seconds(
         return latency
 
     assert asyncio.run(scenario()) < 1.5
+
+
+def test_the_worker_sends_a_due_reminder_from_its_own_thread(
+    make_settings, calendar_server: CalendarServer,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from organizer.worker.runner import Worker
+    from tests.worker.bot_api import TOKEN, BotApi
+
+    api = BotApi()
+    settings = make_settings(GOOGLE_CALENDAR_ID="", TELEGRAM_BOT_TOKEN=TOKEN,
+                             TELEGRAM_API_BASE=api.base)
+    conn = connect(settings.db_path)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    local = (now - timedelta(minutes=1)).astimezone(ZoneInfo("Europe/Moscow"))
+    add(TaskService(conn), "сейчас", day=local.date().isoformat(), at=local.strftime("%H:%M"))
+    stop = threading.Event()
+    thread = threading.Thread(target=Worker(settings).run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not api.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [m["text"].splitlines()[0] for m in api.messages] == ["⏰ сейчас"]
+    finally:
+        stop.set()
+        thread.join(10)
+        api.stop()
+        conn.close()
+    assert not thread.is_alive()
+    assert calendar_server.requests == []  # NOT_CONFIGURED: not a single call

@@ -138,6 +138,7 @@ class Worker:
                 else:
                     notifier.wait(IDLE_WAIT_S)
         finally:
+            if sender is not self.sender:
+                sender.close()
             notifier.close()
             conn.close()
-
