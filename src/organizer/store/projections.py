@@ -82,6 +82,7 @@ def apply_link(row: Row | None, stored: StoredEvent) -> Row | None:
 
 _TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.completed",
                "task.cancelled", "task.reopened"}
+_CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
 _LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed",
                "calendar.inserting"}
 
@@ -98,9 +99,13 @@ def _apply(table: str, row: Row | None, stored: StoredEvent) -> Row | None:
     return apply_task(row, stored) if table == "tasks" else apply_link(row, stored)
 
 
-def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> None:
-    """Fold freshly appended events into the live tables (same transaction as the append)."""
+def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str, Row]:
+    """Fold freshly appended events into the live tables (same transaction as the append).
+
+    Returns the rows it wrote, by key.
+    """
     last = None
+    written: dict[str, Row] = {}
     for item in stored:
         last = item.position
         target = _target(item)
@@ -108,12 +113,17 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> None:
             continue
         table, key = target
         key_col, columns = PROJECTIONS[table]
-        cursor = conn.execute(f"SELECT * FROM {table} WHERE {key_col} = ?", (key,))
-        found = cursor.fetchone()
-        row = dict(zip([d[0] for d in cursor.description], found, strict=True)) if found else None
+        row = written.get(key) if table == "tasks" else None
+        if row is None and item.type not in _CREATES:
+            cursor = conn.execute(f"SELECT {','.join(columns)} FROM {table} WHERE {key_col} = ?",
+                                  (key,))
+            found = cursor.fetchone()
+            row = dict(zip(columns, found, strict=True)) if found else None
         new = _apply(table, row, item)
         if new is None:
             continue
+        if table == "tasks":
+            written[key] = new
         marks = ",".join("?" * len(columns))
         updates = ",".join(f"{c} = excluded.{c}" for c in columns if c != key_col)
         conn.execute(
@@ -127,6 +137,7 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> None:
             "ON CONFLICT(name) DO UPDATE SET position = excluded.position",
             (CHECKPOINT, last),
         )
+    return written
 
 
 def fold_all(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, Row]], int]:
