@@ -16,11 +16,12 @@ import pytest
 from organizer.app.database import migrate, open_database
 from organizer.errors import MigrationDrift, SchemaError, VolumeMismatch
 from organizer.settings import Settings, bundled_migrations_dir
+from organizer.store.migrations import load_migrations
 from organizer.store.volume import verify_volume
 
 QUIET = {"say": lambda _line: None}
-# The bundled migrations, whatever their number; test files use 009x so they come last.
-BUNDLED = sorted(p.name for p in bundled_migrations_dir().glob("*.sql"))
+# Every bundled migration, whichever areas added theirs; test-only files use 09xx.
+BUNDLED = [m.name for m in load_migrations(bundled_migrations_dir())]
 
 
 @pytest.fixture
@@ -63,34 +64,34 @@ def test_changed_applied_file_is_drift(own_migrations: Settings) -> None:
 
 
 def test_missing_applied_file_is_drift(own_migrations: Settings) -> None:
-    extra = own_migrations.migrations_dir / "0090_notes.sql"
+    extra = own_migrations.migrations_dir / "0902_notes.sql"
     extra.write_text("CREATE TABLE notes (id INTEGER PRIMARY KEY);\n")
     migrate(own_migrations, **QUIET)
-    extra.rename(own_migrations.migrations_dir / "0090_notes.sql.bak")
-    (own_migrations.migrations_dir / "0091_more.sql").write_text("SELECT 1;\n")
-    with pytest.raises(MigrationDrift, match="0090_notes.sql was applied .* but is missing"):
+    extra.rename(own_migrations.migrations_dir / "0902_notes.sql.bak")
+    (own_migrations.migrations_dir / "0903_more.sql").write_text("SELECT 1;\n")
+    with pytest.raises(MigrationDrift, match="0902_notes.sql was applied .* but is missing"):
         migrate(own_migrations, **QUIET)
 
 
 def test_schema_newer_than_code_is_refused(own_migrations: Settings) -> None:
-    extra = own_migrations.migrations_dir / "0099_future.sql"
+    extra = own_migrations.migrations_dir / "0999_future.sql"
     extra.write_text("CREATE TABLE future (id INTEGER);\n")
     migrate(own_migrations, **QUIET)
     extra.unlink()
-    with pytest.raises(SchemaError, match="0099_future.sql, newer than this code knows"):
+    with pytest.raises(SchemaError, match="0999_future.sql, newer than this code knows"):
         open_database(own_migrations)
 
 
 def test_pending_migration_stops_daemons(own_migrations: Settings) -> None:
     migrate(own_migrations, **QUIET)
-    (own_migrations.migrations_dir / "0090_notes.sql").write_text("CREATE TABLE n (id INT);\n")
-    with pytest.raises(SchemaError, match="pending: 0090_notes.sql.*run `organizer migrate`"):
+    (own_migrations.migrations_dir / "0902_notes.sql").write_text("CREATE TABLE n (id INT);\n")
+    with pytest.raises(SchemaError, match="pending: 0902_notes.sql.*run `organizer migrate`"):
         open_database(own_migrations)
 
 
 def test_non_empty_database_is_backed_up_before_migrating(own_migrations: Settings) -> None:
     migrate(own_migrations, **QUIET)
-    (own_migrations.migrations_dir / "0090_notes.sql").write_text("CREATE TABLE n (id INT);\n")
+    (own_migrations.migrations_dir / "0902_notes.sql").write_text("CREATE TABLE n (id INT);\n")
     report = migrate(own_migrations, **QUIET)
     assert report.backup is not None
     backup = Path(report.backup)
@@ -100,9 +101,9 @@ def test_non_empty_database_is_backed_up_before_migrating(own_migrations: Settin
 
 def test_a_failing_migration_leaves_the_previous_version(own_migrations: Settings) -> None:
     migrate(own_migrations, **QUIET)
-    (own_migrations.migrations_dir / "0090_bad.sql").write_text(
+    (own_migrations.migrations_dir / "0902_bad.sql").write_text(
         "CREATE TABLE half (id INT);\nINSERT INTO no_such_table VALUES (1);\n")
-    with pytest.raises(Exception, match="0090_bad.sql failed"):
+    with pytest.raises(Exception, match="0902_bad.sql failed"):
         migrate(own_migrations, **QUIET)
     conn = sqlite3.connect(own_migrations.db_path)
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name='half'").fetchone()[0] == 0
@@ -114,7 +115,7 @@ def test_a_failing_migration_leaves_the_previous_version(own_migrations: Setting
 def test_sigkill_midway_leaves_the_previous_version(own_migrations: Settings,
                                                      env: dict[str, str]) -> None:
     migrate(own_migrations, **QUIET)
-    (own_migrations.migrations_dir / "0090_slow.sql").write_text(
+    (own_migrations.migrations_dir / "0902_slow.sql").write_text(
         "CREATE TABLE big (n INTEGER);\n"
         "INSERT INTO big WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
         "WHERE x < 1000000000) SELECT x FROM c;\n")

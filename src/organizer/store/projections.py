@@ -23,6 +23,7 @@ TASK_COLUMNS = (
 )
 LINK_COLUMNS = (
     "task_id", "calendar_event_id", "ical_uid", "generation", "state", "last_error", "updated_at",
+    "synced_version",
 )
 USER_COLUMNS = ("id", "tz", "lang", "updated_at", "version")
 PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK_COLUMNS),
@@ -61,17 +62,21 @@ def apply_link(row: Row | None, stored: StoredEvent) -> Row | None:
     base: Row = row or {
         "task_id": getattr(event, "task_id", ""), "calendar_event_id": None, "ical_uid": None,
         "generation": 0, "state": "pending", "last_error": None, "updated_at": at,
+        "synced_version": 0,
     }
+    if isinstance(event, e.CalendarInserting):
+        return {**base, "calendar_event_id": event.event_id, "generation": event.generation,
+                "state": "inserting", "updated_at": at}
     if isinstance(event, e.CalendarLinked):
         return {**base, "calendar_event_id": event.event_id, "ical_uid": event.ical_uid,
                 "generation": event.generation, "state": "linked", "last_error": None,
-                "updated_at": at}
+                "updated_at": at, "synced_version": event.task_version}
     if isinstance(event, e.CalendarUpdated):
         return {**base, "calendar_event_id": event.event_id, "state": "linked",
-                "last_error": None, "updated_at": at}
+                "last_error": None, "updated_at": at, "synced_version": event.task_version}
     if isinstance(event, e.CalendarDeleted):
         return {**base, "calendar_event_id": event.event_id, "state": "deleted",
-                "last_error": None, "updated_at": at}
+                "last_error": None, "updated_at": at, "synced_version": event.task_version}
     if isinstance(event, e.CalendarFailed):
         return {**base, "state": "failed", "last_error": event.reason, "updated_at": at}
     return row
@@ -92,7 +97,8 @@ def apply_user(row: Row | None, stored: StoredEvent) -> Row | None:
 _TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.completed",
                "task.cancelled", "task.reopened"}
 _CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
-_LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed"}
+_LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed",
+               "calendar.inserting"}
 _USER_TYPES = {"user.tz_set", "user.lang_set"}
 
 
