@@ -169,9 +169,9 @@ def rebuild_vs_raw(tmp: Path, events: int) -> tuple[float, float, int]:
 
 BARE_TYPER = """
 import typer
-app = typer.Typer()
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
 for group in ("projections", "events", "config", "task", "ops", "canon", "backup"):
-    sub = typer.Typer()
+    sub = typer.Typer(rich_markup_mode=None)
     @sub.command("x")
     def x() -> None:
         pass

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import typer
 
 from organizer.cli import context
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger("organizer")
 
@@ -76,6 +79,8 @@ def run() -> None:
             log.info("%s is off: %s", name, reason)
         else:
             active[name] = module
+
+    import asyncio
 
     async def serve_all(stop: asyncio.Event) -> None:
         tasks = {asyncio.create_task(m.serve(settings, stop), name=n): n for n, m in active.items()}

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from organizer.domain import events as ev
 from organizer.errors import ConcurrencyError
 
@@ -31,7 +33,12 @@ class StoredEvent:
 
 
 def utc_stamp(now: datetime) -> str:
-    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = now.astimezone(UTC)
+    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+            f"{utc.second:02d}.{utc.microsecond:06d}Z")
+
+
+_json = msgspec.json.Encoder(order="sorted")
 
 
 COLUMNS = "position, stream, version, type, schema_version, owner, data, meta, recorded_at"
@@ -76,7 +83,7 @@ class EventStore:
         if not self.conn.in_transaction:
             raise RuntimeError("append must run inside a write transaction")
         stamp = utc_stamp(now)
-        meta_json = json.dumps(meta or {}, ensure_ascii=False, sort_keys=True)
+        meta_json = _json.encode(meta or {}).decode()
         stored: list[StoredEvent] = []
         for offset, event in enumerate(events, start=1):
             type_ = ev.type_of(event)
@@ -114,7 +121,7 @@ class EventStore:
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
             (key, stream, stored[0].position if stored else None,
              stored[-1].position if stored else None,
-             json.dumps(outcome, ensure_ascii=False), utc_stamp(now)),
+             _json.encode(outcome).decode(), utc_stamp(now)),
         )
 
     def read_stream(self, stream: str) -> list[StoredEvent]:

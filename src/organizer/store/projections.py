@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from organizer.domain import events as e
-from organizer.store.events import EventStore, StoredEvent
+from organizer.store.events import StoredEvent
 
 Row = dict[str, Any]
 
@@ -31,8 +31,7 @@ PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK
 CHECKPOINT = "projections"
 
 
-def apply_task(row: Row | None, stored: StoredEvent) -> Row | None:
-    event, at = stored.event, stored.recorded_at
+def apply_task(row: Row | None, event: e.Event, at: str) -> Row | None:
     if isinstance(event, e.TaskCreated):
         return {
             "id": event.task_id, "owner": event.owner, "number": event.number,
@@ -57,8 +56,7 @@ def apply_task(row: Row | None, stored: StoredEvent) -> Row | None:
     return row
 
 
-def apply_link(row: Row | None, stored: StoredEvent) -> Row | None:
-    event, at = stored.event, stored.recorded_at
+def apply_link(row: Row | None, event: e.Event, at: str) -> Row | None:
     base: Row = row or {
         "task_id": getattr(event, "task_id", ""), "calendar_event_id": None, "ical_uid": None,
         "generation": 0, "state": "pending", "last_error": None, "updated_at": at,
@@ -82,8 +80,7 @@ def apply_link(row: Row | None, stored: StoredEvent) -> Row | None:
     return row
 
 
-def apply_user(row: Row | None, stored: StoredEvent) -> Row | None:
-    event, at = stored.event, stored.recorded_at
+def apply_user(row: Row | None, event: e.Event, at: str) -> Row | None:
     base: Row = row or {"id": getattr(event, "user_id", ""), "tz": None, "lang": None,
                         "updated_at": at, "version": 0}
     base = {**base, "updated_at": at, "version": base["version"] + 1}
@@ -102,21 +99,17 @@ _LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calen
 _USER_TYPES = {"user.tz_set", "user.lang_set"}
 
 
-def _target(stored: StoredEvent) -> tuple[str, str] | None:
-    if stored.type in _TASK_TYPES:
-        return "tasks", stored.event.task_id  # type: ignore[union-attr]
-    if stored.type in _LINK_TYPES:
-        return "calendar_links", stored.event.task_id  # type: ignore[union-attr]
-    if stored.type in _USER_TYPES:
-        return "users", stored.event.user_id  # type: ignore[union-attr]
+def _target(type_: str, event: e.Event) -> tuple[str, str] | None:
+    if type_ in _TASK_TYPES:
+        return "tasks", event.task_id  # type: ignore[attr-defined]
+    if type_ in _LINK_TYPES:
+        return "calendar_links", event.task_id  # type: ignore[attr-defined]
+    if type_ in _USER_TYPES:
+        return "users", event.user_id  # type: ignore[attr-defined]
     return None
 
 
 _APPLY = {"tasks": apply_task, "calendar_links": apply_link, "users": apply_user}
-
-
-def _apply(table: str, row: Row | None, stored: StoredEvent) -> Row | None:
-    return _APPLY[table](row, stored)
 
 
 def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str, Row]:
@@ -128,7 +121,7 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str
     written: dict[str, Row] = {}
     for item in stored:
         last = item.position
-        target = _target(item)
+        target = _target(item.type, item.event)
         if target is None:
             continue
         table, key = target
@@ -139,7 +132,7 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str
                                   (key,))
             found = cursor.fetchone()
             row = dict(zip(columns, found, strict=True)) if found else None
-        new = _apply(table, row, item)
+        new = _APPLY[table](row, item.event, item.recorded_at)
         if new is None:
             continue
         if table == "tasks":
@@ -160,21 +153,34 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str
     return written
 
 
-def fold_all(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, Row]], int]:
-    """Replay the whole log in memory: {table: {key: row}} and the last position."""
+def fold_all(conn: sqlite3.Connection, batch: int = 20_000) -> tuple[dict[str, dict[str, Row]], int]:
+    """Replay the whole log in memory: {table: {key: row}} and the last position.
+
+    Reads only the columns the fold needs (no metadata), in batches: a rebuild
+    of a million events is bound by this loop.
+    """
     tables: dict[str, dict[str, Row]] = {table: {} for table in PROJECTIONS}
+    apply = {table: (_APPLY[table], tables[table]) for table in PROJECTIONS}
+    decode = e.decode
     last = 0
-    for item in EventStore(conn).read_all():
-        last = item.position
-        target = _target(item)
-        if target is None:
-            continue
-        table, key = target
-        rows = tables[table]
-        new = _apply(table, rows.get(key), item)
-        if new is not None:
-            rows[key] = new
-    return tables, last
+    while True:
+        rows = conn.execute(
+            "SELECT position, type, schema_version, data, recorded_at FROM events "
+            "WHERE position > ? ORDER BY position LIMIT ?", (last, batch),
+        ).fetchall()
+        if not rows:
+            return tables, last
+        for position, type_, version, data, at in rows:
+            event = decode(type_, version, data, position)
+            target = _target(type_, event)
+            if target is None:
+                continue
+            table, key = target
+            fold, store = apply[table]
+            new = fold(store.get(key), event, at)
+            if new is not None:
+                store[key] = new
+        last = rows[-1][0]
 
 
 def live_rows(conn: sqlite3.Connection, table: str) -> dict[str, Row]:
