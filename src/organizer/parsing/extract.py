@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 from organizer.parsing.timegrammar import TimeGrammar
@@ -54,6 +54,7 @@ class Piece:
 
 def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list[Piece]:
     """Every date or time expression in `flat`, without overlaps, in text order."""
+    flat, words_end = grammar.with_digits(flat)
     taken = bytearray(len(flat))
     pieces: list[Piece] = []
     for name, pattern in grammar.loose_rules if loose else grammar.rules:
@@ -67,6 +68,9 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
             piece = handler(match, grammar)
             if piece is None:
                 continue
+            if piece.end in words_end:  # the match ended on a number word's digits
+                piece = replace(piece, end=words_end[piece.end])
+                start, end = piece.start, piece.end
             pieces.append(piece)
             taken[start:end] = b"\x01" * (end - start)
     pieces.sort(key=lambda p: p.start)
