@@ -218,6 +218,8 @@ def _relative_day(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 
 def _weekday(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
+    if match["every"]:
+        return None  # "каждый понедельник" repeats; repeating tasks are not understood yet
     word = _key(match["wd"])
     if word in grammar.weekdays_need_preposition and not (match["prep"] or match["mod"]):
         return None

@@ -240,8 +240,8 @@ class _Vocabulary:
             ),
             "relative_day": rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<rel>{self.relative}){E}",
             "weekday": (
-                rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<mod>{self.weekday_mod})\s+)?"
-                rf"(?P<wd>{self.weekday}){E}"
+                rf"{B}(?:(?P<every>кажд\w*|every|each)\s+)?(?:(?P<prep>{self.date_prep})\s+)?"
+                rf"(?:(?P<mod>{self.weekday_mod})\s+)?(?P<wd>{self.weekday}){E}"
             ),
             # "с 10 до 12", "from 3 to 5pm": the start counts, am/pm said once for both
             "clock_range": (
