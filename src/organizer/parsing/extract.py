@@ -68,6 +68,11 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
             piece = handler(match, grammar)
             if piece is None:
                 continue
+            if piece.kind == DATE and grammar.not_due.search(flat, max(0, start - 12), start):
+                # "письмо от 10.03": the date names the letter; it stays in the title and
+                # no later rule may read it as a time either
+                taken[start:end] = b"\x01" * (end - start)
+                continue
             if piece.end in words_end:  # the match ended on a number word's digits
                 piece = replace(piece, end=words_end[piece.end])
                 start, end = piece.start, piece.end
@@ -318,6 +323,7 @@ _HANDLERS: dict[str, Handler] = {
     "relative_day": _relative_day,
     "weekday": _weekday,
     "clock_range": _clock_range,
+    "clock_span": _clock_range,
     "clock_colon": _clock_colon,
     "clock_hours_minutes": _clock_hours_minutes,
     "clock_half": _clock_half,

@@ -32,6 +32,7 @@ RULE_ORDER = (
     "relative_day",
     "weekday",
     "clock_range",
+    "clock_span",
     "clock_colon",
     "clock_hours_minutes",
     "clock_half",
@@ -72,6 +73,7 @@ class TimeGrammar:
     clock_prepositions: frozenset[str]
     loose_prepositions: frozenset[str]  # a bare "на 11" is a time only in a reschedule
     numerals: re.Pattern[str]  # number words, read as digits before the rules run
+    not_due: re.Pattern[str]  # matches the end of a text whose next date is not a due date
     rules: tuple[tuple[str, re.Pattern[str]], ...]
     loose_rules: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -161,6 +163,7 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         clock_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["clock_prepositions"]),
         loose_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["loose_prepositions"]),
         numerals=re.compile(rf"{B}{numbers.pattern}{E}"),
+        not_due=re.compile(rf"{B}{alternation(spec['not_due_after'])}\s*$"),
         rules=tuple(r for r in compiled if r[0] not in RESCHEDULE_ONLY),
         loose_rules=compiled,
     )
@@ -248,6 +251,10 @@ class _Vocabulary:
                 rf"{B}(?:с|со|from|between)\s+(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?"
                 rf"(?:\s*(?:ч|час\w*))?\s*(?:до|по|to|till|until|and|-|–)\s*(?P<h2>\d{{1,2}})"
                 rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s*(?:ч|час\w*))?{opt_mer}{E}"
+            ),
+            "clock_span": (
+                rf"(?<![\w:.])(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})[:.](?P<m>\d{{2}})(?:\s*(?:-|–|—|до|to)\s*|\s+)"
+                rf"(?P<h2>\d{{1,2}})[:.](?P<m2>\d{{2}}){opt_mer}{E}"
             ),
             "clock_colon": (
                 rf"(?<![\w:.])(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})(?:\s*:\s*|[.\-])(?P<m>\d{{2}})"
