@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from organizer.parsing.extract import find_pieces
-from organizer.parsing.grammar import Grammar
+from organizer.parsing.grammar import Grammar, group_span
 from organizer.parsing.intents import Detected, detect, original_span, scope_of
 from organizer.parsing.model import Parsed
 from organizer.parsing.normalise import Message, read_message
@@ -78,9 +78,10 @@ def _task(message: Message, now: datetime, grammar: Grammar, lang: str) -> Parse
 
 
 def _group_span(message: Message, match: re.Match[str] | None, group: str) -> tuple[int, int]:
-    if match is None or group not in match.re.groupindex or match.group(group) is None:
+    span = group_span(match, group) if match is not None else None
+    if span is None:
         return (0, 0)
-    return original_span(message, *match.span(group))
+    return original_span(message, *span)
 
 
 def _ref(message: Message, match: re.Match[str] | None, grammar: Grammar) -> str | None:
