@@ -45,6 +45,7 @@ class Grammar:
     symbols: dict[str, str]
     polite: frozenset[str]
     leading: frozenset[str]
+    command_words: frozenset[str]
     intents: tuple[tuple[str, re.Pattern[str]], ...]
     scopes: tuple[tuple[str, re.Pattern[str]], ...]
     default_scope: str
@@ -130,8 +131,9 @@ def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[s
     parts = []
     for index, pattern in enumerate(patterns):
         expanded = _fold_pattern(expand_macros(pattern, macros))
-        expanded = _GROUP_NAME.sub(lambda m: f"{m.group(1)}{m.group(2)}__{index}>", expanded)
-        expanded = _GROUP_REF.sub(lambda m: f"(?P={m.group(1)}__{index})", expanded)
+        suffix = f"__{index}"
+        expanded = _GROUP_NAME.sub(rf"\g<1>\g<2>{suffix}>", expanded)
+        expanded = _GROUP_REF.sub(rf"(?P=\g<1>{suffix})", expanded)
         parts.append(f"(?:{expanded})")
     return re.compile("|".join(parts))
 
@@ -176,6 +178,7 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         symbols={str(k): fold(str(v)) for k, v in normalise["symbols"].items()},
         polite=frozenset(fold(w) for w in normalise["polite"]),
         leading=frozenset(fold(w) for w in normalise["leading"]),
+        command_words=frozenset(fold(w) for w in normalise["command_words"]),
         intents=intents,
         scopes=scopes,
         default_scope=str(list_spec.get("default_scope", "all")),
