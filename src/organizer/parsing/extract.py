@@ -239,7 +239,14 @@ def _clock_range(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     return _clock(*_span(match), _hour(match["h"], grammar), minute, match["mer"], grammar)
 
 
+def _counts_something(match: re.Match[str], grammar: TimeGrammar) -> bool:
+    """True when a unit or a counted thing follows: "5-10 минут", "в 3 магазина"."""
+    return grammar.counted_after.match(match.string, match.end()) is not None
+
+
 def _clock_colon(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
+    if _counts_something(match, grammar):
+        return None
     padded = match["h"].startswith("0") or int(match["h"]) >= 13
     return _clock(*_span(match), int(match["h"]), int(match["m"]), match["mer"], grammar, padded)
 
@@ -299,6 +306,8 @@ def _clock_fixed(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 
 def _clock_bare(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
+    if _counts_something(match, grammar):
+        return None
     minute = _number(match["m"], grammar) if match["m"] else 0
     return _clock(*_span(match), _hour(match["h"], grammar), minute, None, grammar)
 

@@ -73,6 +73,7 @@ class TimeGrammar:
     clock_prepositions: frozenset[str]
     loose_prepositions: frozenset[str]  # a bare "на 11" is a time only in a reschedule
     numerals: re.Pattern[str]  # number words, read as digits before the rules run
+    counted_after: re.Pattern[str]  # a unit or counted thing right after a number
     not_due: re.Pattern[str]  # matches the end of a text whose next date is not a due date
     rules: tuple[tuple[str, re.Pattern[str]], ...]
     loose_rules: tuple[tuple[str, re.Pattern[str]], ...]
@@ -163,6 +164,7 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         clock_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["clock_prepositions"]),
         loose_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["loose_prepositions"]),
         numerals=re.compile(rf"{B}{numbers.pattern}{E}"),
+        counted_after=re.compile(v.counted_after),
         not_due=re.compile(rf"{B}{alternation(spec['not_due_after'])}\s*$"),
         rules=tuple(r for r in compiled if r[0] not in RESCHEDULE_ONLY),
         loose_rules=compiled,
@@ -200,8 +202,9 @@ class _Vocabulary:
         self.fixed_times = alternation(spec["fixed_times"])
         self.parts = alternation(parts)
         counted = "|".join(f"(?:{w.replace('ё', 'е')})" for w in spec["counted_words"])
-        self.not_counted = rf"(?!\s*(?:{counted}){E})"
-        self.not_unit = rf"(?!\s*{self.units}{E})"
+        # What may not follow a number read as a time: a unit or a counted thing
+        # ("5-10 минут", "в 3 магазина"); checked after the match, one regex for all rules.
+        self.counted_after = rf"\s*(?:{self.units}|{counted}){E}"
 
     def rule(self, name: str) -> str:
         mer = self.meridiem
@@ -258,7 +261,7 @@ class _Vocabulary:
             ),
             "clock_colon": (
                 rf"(?<![\w:.])(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})(?:\s*:\s*|[.\-])(?P<m>\d{{2}})"
-                rf"(?:\s*(?:ч|час\w*|h){E})?{opt_mer}(?!\w|[:.]\d){self.not_unit}{self.not_counted}"
+                rf"(?:\s*(?:ч|час\w*|h){E})?{opt_mer}(?!\w|[:.]\d)"
             ),
             "clock_hours_minutes": (
                 rf"{B}(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})\s*(?:ч|час(?:а|ов)?|h)\.?\s*"
@@ -285,7 +288,7 @@ class _Vocabulary:
             "clock_fixed": rf"{B}(?:(?P<prep>{prep})\s+)?(?P<fixed>{self.fixed_times}){E}",
             "clock_bare": (
                 rf"{B}(?P<prep>{prep})\s*(?P<h>\d{{1,2}}|час)"
-                rf"(?:\s+(?P<m>[0-5]\d))?{E}{self.not_counted}"
+                rf"(?:\s+(?P<m>[0-5]\d))?{E}"
                 rf"(?!\s*[.:,]?\d)"
             ),
             "part_of_day": rf"{B}(?P<part>{self.parts}){E}",
