@@ -192,6 +192,7 @@ class _Vocabulary:
         self.month = alternation(months)
         self.units = alternation(units)
         self.minute_units = alternation(spec["units"]["minute"])
+        self.day_units = alternation([*spec["units"]["day"], *spec["units"]["week"]])
         self.fixed_durations = alternation(spec["fixed_durations"])
         self.quantity = alternation(spec["quantity_words"])
         self.duration_prefix = alternation(spec["duration_prefixes"])
@@ -219,8 +220,9 @@ class _Vocabulary:
                 rf"{E}"
             ),
             "snooze": (
-                rf"{B}(?:на|for)\s+(?:(?P<fixed>{self.fixed_durations})|(?P<n>\d{{1,3}})\s*"
-                rf"(?P<unit>{self.minute_units})|(?P<hour>час|an\s+hour|one\s+hour)){E}"
+                rf"{B}(?:на|for|by)\s+(?:(?P<fixed>{self.fixed_durations})|(?:(?P<n>\d{{1,3}})\s*)?"
+                rf"(?P<unit>{self.minute_units}|{self.day_units})|(?P<hour>час|an\s+hour|one\s+hour))"
+                rf"(?:\s+(?:вперед|позже|later|ahead))?{E}"
             ),
             "date_iso": (
                 rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-"
