@@ -141,8 +141,9 @@ class _DuplicateKey(Exception):
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        keys = [self.construct_object(key, deep=True) for key, _ in node.value]
-        if len(keys) != len(set(map(repr, keys))):
+        # Compared as written: "1" and 1 look alike here, and find_issues then decides.
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+        if len(keys) != len(set(keys)):
             raise _DuplicateKey
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 

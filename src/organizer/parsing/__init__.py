@@ -2,7 +2,8 @@
 
     normalise   flat text (same length as the message) and command words
     intents     which intent, by the canon's whole-message patterns
-    extract     date and time expressions found by the rules of timegrammar
+    extract     date and time expressions found by the rules of timegrammar;
+                rules says what each match means (pieces)
     resolve     those expressions and `now` turned into a due date and time
     title       what is left of the message: the title, or a task reference
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from organizer.parsing.extract import find_pieces
-from organizer.parsing.grammar import Grammar
+from organizer.parsing.grammar import Grammar, group_span
 from organizer.parsing.intents import Detected, detect, original_span, scope_of
 from organizer.parsing.model import Parsed
-from organizer.parsing.normalise import Message, read_message
+from organizer.parsing.normalise import Message, one_typo_apart, read_message, with_first_word
 from organizer.parsing.resolve import resolve
 from organizer.parsing.title import make_ref, make_title
 
@@ -49,6 +49,8 @@ def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
     message = read_message(text, grammar.symbols, grammar.polite, grammar.leading)
     detected = detect(message, grammar)
     if detected is None:
+        message, detected = _with_typo_fixed(message, grammar)
+    if detected is None:
         return _task(message, now, grammar, lang)
     intent, match = detected.intent, detected.match
     if intent in ("complete_task", "cancel_task"):
@@ -60,6 +62,22 @@ def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
     if intent == "add_task":
         return _task(message, now, grammar, lang)
     return Parsed(intent, lang=lang)
+
+
+def _with_typo_fixed(message: Message, grammar: Grammar) -> tuple[Message, Detected | None]:
+    """Retry with a misspelt first command word ("гатово 3"); the message as is otherwise."""
+    if not message.tokens or len(message.tokens[0].text) < 5:
+        return message, None
+    first = message.tokens[0].text
+    if first.endswith(("ть", "ться", "ти", "чь")):
+        return message, None  # an infinitive is a to-do, never a misspelt command
+    for word in sorted(grammar.command_words):
+        if first != word and one_typo_apart(first, word):
+            fixed = with_first_word(message, word)
+            detected = detect(fixed, grammar)
+            if detected is not None and detected.intent != "unknown":
+                return fixed, detected
+    return message, None
 
 
 def _task(message: Message, now: datetime, grammar: Grammar, lang: str) -> Parsed:
@@ -78,9 +96,10 @@ def _task(message: Message, now: datetime, grammar: Grammar, lang: str) -> Parse
 
 
 def _group_span(message: Message, match: re.Match[str] | None, group: str) -> tuple[int, int]:
-    if match is None or group not in match.re.groupindex or match.group(group) is None:
+    span = group_span(match, group) if match is not None else None
+    if span is None:
         return (0, 0)
-    return original_span(message, *match.span(group))
+    return original_span(message, *span)
 
 
 def _ref(message: Message, match: re.Match[str] | None, grammar: Grammar) -> str | None:

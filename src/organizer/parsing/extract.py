@@ -6,323 +6,38 @@ is `resolve.py`'s job, so every rule stays a pure text-to-piece function.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, time
+from dataclasses import replace
 
+from organizer.parsing.pieces import DATE, Piece
+from organizer.parsing.rules import HANDLERS, prep_of
 from organizer.parsing.timegrammar import TimeGrammar
-
-# Kinds of piece: at most one of each kind is used (the first in the text).
-DATE, CLOCK, PART, MOMENT = "date", "clock", "part", "moment"
-STRICT_CLOCK_PREPOSITIONS = frozenset({"в", "во", "at", "@"})
-
-
-@dataclass(frozen=True)
-class Clock:
-    """An hour and minute as said, and whether am/pm is still open."""
-
-    hour: int
-    minute: int
-    meridiem: str | None = None  # am pm day evening night, when said next to the time
-    padded: bool = False  # "08:00": the writer meant the 24-hour clock
-
-
-@dataclass(frozen=True)
-class DateSpec:
-    """A date as said: one of these fields is set."""
-
-    offset: int | None = None  # days from today
-    weekday: int | None = None  # 0 = Monday, the nearest strictly after today
-    day: int | None = None  # with month (and year): a calendar date; alone: day of month
-    month: int | None = None
-    year: int | None = None
-    months_ahead: int | None = None  # "через месяц"
-    exact: date | None = None
-
-
-@dataclass(frozen=True)
-class Piece:
-    kind: str
-    start: int
-    end: int
-    date: DateSpec | None = None
-    clock: Clock | None = None
-    minutes: int | None = None  # a duration from now
-    part: str | None = None  # a part-of-day word
 
 
 def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list[Piece]:
     """Every date or time expression in `flat`, without overlaps, in text order."""
+    flat, words_end = grammar.with_digits(flat)
     taken = bytearray(len(flat))
     pieces: list[Piece] = []
     for name, pattern in grammar.loose_rules if loose else grammar.rules:
-        handler = _HANDLERS[name]
+        handler = HANDLERS[name]
         for match in pattern.finditer(flat):
             start, end = match.span()
             if start == end or any(taken[start:end]):
                 continue
-            if not loose and name == "clock_bare" and _prep(match) in grammar.loose_prepositions:
+            if not loose and name == "clock_bare" and prep_of(match) in grammar.loose_prepositions:
                 continue  # "на 5" is a time only in a reschedule ("перенеси 3 на 5")
             piece = handler(match, grammar)
             if piece is None:
                 continue
+            if piece.kind == DATE and grammar.not_due.search(flat, max(0, start - 12), start):
+                # "письмо от 10.03": the date names the letter; it stays in the title and
+                # no later rule may read it as a time either
+                taken[start:end] = b"\x01" * (end - start)
+                continue
+            if piece.end in words_end:  # the match ended on a number word's digits
+                piece = replace(piece, end=words_end[piece.end])
+                start, end = piece.start, piece.end
             pieces.append(piece)
             taken[start:end] = b"\x01" * (end - start)
     pieces.sort(key=lambda p: p.start)
     return pieces
-
-
-def _span(match: re.Match[str]) -> tuple[int, int]:
-    return match.start(), match.end()
-
-
-def _prep(match: re.Match[str]) -> str | None:
-    value = match.groupdict().get("prep")
-    return " ".join(value.split()) if value else None
-
-
-def _number(text: str | None, grammar: TimeGrammar) -> int | None:
-    if text is None:
-        return None
-    return grammar.numbers.value(text)
-
-
-def _hour(text: str | None, grammar: TimeGrammar) -> int | None:
-    if text is None:
-        return None
-    return 1 if " ".join(text.split()) == "час" else _number(text, grammar)
-
-
-def _clock(
-    start: int,
-    end: int,
-    hour: int | None,
-    minute: int | None,
-    mer: str | None,
-    grammar: TimeGrammar,
-    padded: bool = False,
-) -> Piece | None:
-    if hour is None or minute is None or not (0 <= hour <= 23 and 0 <= minute <= 59):
-        return None
-    meridiem = grammar.meridiem.get(" ".join(mer.split())) if mer else None
-    return Piece(CLOCK, start, end, clock=Clock(hour, minute, meridiem, padded))
-
-
-def _duration(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    start, end = _span(match)
-    groups = match.groupdict()
-    if groups.get("fixed"):
-        return Piece(MOMENT, start, end, minutes=grammar.fixed_durations[_key(groups["fixed"])])
-    if groups.get("hour"):
-        return Piece(MOMENT, start, end, minutes=60)
-    unit = grammar.units[_key(groups["unit"])]
-    count_text = groups.get("n")
-    if count_text is None:
-        count = 1.0
-    elif _key(count_text) in grammar.quantity_words:
-        count = float(grammar.quantity_words[_key(count_text)])
-    elif count_text[0].isdecimal():
-        count = float(count_text.replace(",", "."))
-    else:
-        count = float(_number(count_text, grammar) or 0)
-    if count <= 0 or count > 5000:
-        return None
-    if unit == "minute":
-        return Piece(MOMENT, start, end, minutes=round(count))
-    if unit == "hour":
-        extra = _number(groups.get("n2"), grammar) or 0
-        return Piece(MOMENT, start, end, minutes=round(count * 60) + extra)
-    whole = round(count)
-    if unit == "day":
-        return Piece(DATE, start, end, date=DateSpec(offset=whole))
-    if unit == "week":
-        return Piece(DATE, start, end, date=DateSpec(offset=7 * whole))
-    return Piece(DATE, start, end, date=DateSpec(months_ahead=whole))
-
-
-def _valid_day_month(day: int, month: int) -> bool:
-    longest = 29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
-    return 1 <= month <= 12 and 1 <= day <= longest
-
-
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def _date_iso(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
-    try:
-        exact = date(year, month, day)
-    except ValueError:
-        return None
-    return Piece(DATE, *_span(match), date=DateSpec(exact=exact))
-
-
-def _date_numeric(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    day, month = int(match["d"]), int(match["m"])
-    prep = _prep(match)
-    looks_like_time = day <= 23 and len(match["m"]) == 2 and int(match["m"]) <= 59
-    if prep in STRICT_CLOCK_PREPOSITIONS and looks_like_time and match["y"] is None:
-        return None  # "в 10.30" is a clock time
-    if not _valid_day_month(day, month):
-        return None
-    year = _year(match["y"])
-    if year is not None:
-        try:
-            return Piece(DATE, *_span(match), date=DateSpec(exact=date(year, month, day)))
-        except ValueError:
-            return None
-    return Piece(DATE, *_span(match), date=DateSpec(day=day, month=month))
-
-
-def _date_words(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    groups = match.groupdict()
-    if groups.get("d"):
-        day: int | None = int(groups["d"])
-    else:
-        day = grammar.day_ordinal(groups["dw"]) if groups.get("dw") else None
-    month = grammar.months.get(_key(match["mon"]))
-    if day is None or month is None or not _valid_day_month(day, month):
-        return None
-    year = _year(groups.get("y"))
-    if year is not None:
-        try:
-            return Piece(DATE, *_span(match), date=DateSpec(exact=date(year, month, day)))
-        except ValueError:
-            return None
-    return Piece(DATE, *_span(match), date=DateSpec(day=day, month=month))
-
-
-def _day_only(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    groups = match.groupdict()
-    text = groups.get("d") or groups.get("d2") or groups.get("d3")
-    day = int(text) if text else (grammar.day_ordinal(groups["dw"]) if groups.get("dw") else None)
-    if day is None or not 1 <= day <= 31:
-        return None
-    return Piece(DATE, *_span(match), date=DateSpec(day=day))
-
-
-def _relative_day(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    offset = grammar.relative_days.get(_key(match["rel"]))
-    if offset is None:
-        return None
-    return Piece(DATE, *_span(match), date=DateSpec(offset=offset))
-
-
-def _weekday(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    word = _key(match["wd"])
-    if word in grammar.weekdays_need_preposition and not (match["prep"] or match["mod"]):
-        return None
-    return Piece(DATE, *_span(match), date=DateSpec(weekday=grammar.weekdays[word]))
-
-
-def _clock_range(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    until = _hour(match["h2"], grammar)
-    if until is None or until > 23:
-        return None
-    minute = int(match["m"]) if match["m"] else 0
-    return _clock(*_span(match), _hour(match["h"], grammar), minute, match["mer"], grammar)
-
-
-def _clock_colon(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    padded = match["h"].startswith("0") or int(match["h"]) >= 13
-    return _clock(*_span(match), int(match["h"]), int(match["m"]), match["mer"], grammar, padded)
-
-
-def _clock_hours_minutes(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    return _clock(*_span(match), int(match["h"]), int(match["m"]), match["mer"], grammar)
-
-
-def _clock_half(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    coming = grammar.hour_ordinals.get(_key(match["ho"]))
-    if coming is None:
-        return None
-    minute = 30 if match["half"] else 15
-    return _clock(*_span(match), (coming - 1) % 12 or 12, minute, match["mer"], grammar)
-
-
-def _clock_without(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    hour = _hour(match["h"], grammar)
-    less = 15 if match["q"] else _number(match["mm"], grammar)
-    if hour is None or less is None or not 1 <= less <= 59 or not 1 <= hour <= 24:
-        return None
-    return _clock(*_span(match), (hour - 1) % 12 or 12, 60 - less, match["mer"], grammar)
-
-
-def _clock_english(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    hour = _hour(match["h"], grammar)
-    said = match["mm"].split()[0] if match["mm"] else None  # "10 minutes" -> "10"
-    minutes = 30 if match["half"] else 15 if match["quarter"] else _number(said, grammar)
-    if hour is None or minutes is None or not 1 <= minutes <= 59:
-        return None
-    if match["dir"] in ("to", "till"):
-        hour, minutes = (hour - 1) % 24, 60 - minutes
-    return _clock(*_span(match), hour, minutes, match["mer"], grammar)
-
-
-def _clock_hour(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    unit = _key(match["unit"]) if match["unit"] else None
-    mer = match["mer"]
-    if unit is None and mer is None:
-        return None  # a bare "в 10" is clock_bare's
-    prep = _prep(match)
-    if (
-        unit is None
-        and grammar.meridiem.get(_key(mer)) == "day"
-        and (prep not in grammar.clock_prepositions)
-    ):
-        return None  # "на 2 дня" is a length of stay, not 14:00
-    if unit is not None and unit.startswith("час") and not prep and not mer:
-        return None  # "2 часа" alone is a length of time
-    minute = int(match["m"]) if match["m"] else 0
-    return _clock(*_span(match), _hour(match["h"], grammar), minute, mer, grammar)
-
-
-def _clock_fixed(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    at = grammar.fixed_times[_key(match["fixed"])]
-    return Piece(CLOCK, *_span(match), clock=Clock(at.hour, at.minute, None, True))
-
-
-def _clock_bare(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    minute = _number(match["m"], grammar) if match["m"] else 0
-    return _clock(*_span(match), _hour(match["h"], grammar), minute, None, grammar)
-
-
-def _part_of_day(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    return Piece(PART, *_span(match), part=_key(match["part"]))
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split())
-
-
-Handler = Callable[[re.Match[str], TimeGrammar], Piece | None]
-_HANDLERS: dict[str, Handler] = {
-    "duration": _duration,
-    "snooze": _duration,
-    "date_iso": _date_iso,
-    "date_numeric": _date_numeric,
-    "date_day_month": _date_words,
-    "date_month_day": _date_words,
-    "day_only": _day_only,
-    "relative_day": _relative_day,
-    "weekday": _weekday,
-    "clock_range": _clock_range,
-    "clock_colon": _clock_colon,
-    "clock_hours_minutes": _clock_hours_minutes,
-    "clock_half": _clock_half,
-    "clock_without": _clock_without,
-    "clock_english": _clock_english,
-    "clock_hour": _clock_hour,
-    "clock_fixed": _clock_fixed,
-    "clock_bare": _clock_bare,
-    "part_of_day": _part_of_day,
-}
-
-
-def clock_time(clock: Clock) -> time:
-    return time(clock.hour, clock.minute)

@@ -45,7 +45,8 @@ class Grammar:
     symbols: dict[str, str]
     polite: frozenset[str]
     leading: frozenset[str]
-    intents: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    command_words: frozenset[str]
+    intents: tuple[tuple[str, re.Pattern[str]], ...]
     scopes: tuple[tuple[str, re.Pattern[str]], ...]
     default_scope: str
     title_prefix: re.Pattern[str]
@@ -119,6 +120,36 @@ def _compile(pattern: str, macros: Mapping[str, Any]) -> re.Pattern[str]:
     return re.compile(_fold_pattern(expand_macros(pattern, macros)))
 
 
+def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
+    """An intent's patterns as one regex, tried in order (one compile instead of many).
+
+    Each pattern's named groups get a suffix ("ref" -> "ref__2") because a regex
+    may not name two groups alike; `group_span` finds whichever took part.
+    """
+    if not patterns:
+        return re.compile("(?!)")
+    parts = []
+    for index, pattern in enumerate(patterns):
+        expanded = _fold_pattern(expand_macros(pattern, macros))
+        suffix = f"__{index}"
+        expanded = _GROUP_NAME.sub(rf"\g<1>\g<2>{suffix}>", expanded)
+        expanded = _GROUP_REF.sub(rf"(?P=\g<1>{suffix})", expanded)
+        parts.append(f"(?:{expanded})")
+    return re.compile("|".join(parts))
+
+
+def group_span(match: re.Match[str], name: str) -> tuple[int, int] | None:
+    """The span of group `name` (any of its suffixed copies) that took part in the match."""
+    for group in match.re.groupindex:
+        if group.split("__")[0] == name and match.group(group) is not None:
+            return match.span(group)
+    return None
+
+
+_GROUP_NAME = re.compile(r"(\(\?P<)(\w+)>")
+_GROUP_REF = re.compile(r"\(\?P=(\w+)\)")
+
+
 def _anchored(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
     joined = "|".join(f"(?:{expand_macros(p, macros)})" for p in patterns)
     return re.compile(_fold_pattern(rf"^[\s,.:;!—–-]*(?:{joined})(?=[\s,.:;!—–-]|$)"))
@@ -129,7 +160,7 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
     macros = data["macros"]
     intents_spec = data["intents"]
     intents = tuple(
-        (name, tuple(_compile(p, macros) for p in intents_spec[name].get("patterns", [])))
+        (name, _one_pattern(intents_spec[name].get("patterns", []), macros))
         for name in data["match_order"]
     )
     list_spec = intents_spec["list_tasks"]
@@ -147,6 +178,7 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         symbols={str(k): fold(str(v)) for k, v in normalise["symbols"].items()},
         polite=frozenset(fold(w) for w in normalise["polite"]),
         leading=frozenset(fold(w) for w in normalise["leading"]),
+        command_words=frozenset(fold(w) for w in normalise["command_words"]),
         intents=intents,
         scopes=scopes,
         default_scope=str(list_spec.get("default_scope", "all")),

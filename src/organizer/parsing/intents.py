@@ -22,11 +22,10 @@ def detect(message: Message, grammar: Grammar) -> Detected | None:
         return Detected("unknown", None)
     if len(command) > grammar.max_command_chars:
         return None
-    for intent, patterns in grammar.intents:
-        for pattern in patterns:
-            match = pattern.fullmatch(command)
-            if match is not None:
-                return Detected(intent, match)
+    for intent, pattern in grammar.intents:
+        match = pattern.fullmatch(command)
+        if match is not None:
+            return Detected(intent, match)
     return None
 
 

@@ -17,6 +17,7 @@ from organizer.parsing.vocab import fold
 # Punctuation that carries meaning only between two word characters: 18:30, 20.11, 18-00, what's.
 _LONE_JOINER = re.compile(r"(?<!\w)[.:'\-]|[.:'\-](?!\w)|(?<!\d),|,(?!\d)")
 _KEEP = frozenset("/#№@%+$")
+_WORD_THEN_NUMBER = re.compile(r"([^\W\d_]{3,})(\d{1,4})")
 _SYMBOL_BASE = 0xE000  # private-use characters stand for canon symbols while flattening
 _TOKEN = re.compile("[^\\s\ue000-\ue0ff]+|[\ue000-\ue0ff]")
 
@@ -72,6 +73,30 @@ def flatten(original: str, symbols: dict[str, str]) -> tuple[str, dict[str, str]
     return flat, words
 
 
+def with_first_word(message: Message, word: str) -> Message:
+    """The message with its first command word read as `word`."""
+    first = message.tokens[0]
+    return Message(
+        message.original, message.flat, (Token(word, first.start, first.end), *message.tokens[1:])
+    )
+
+
+def one_typo_apart(a: str, b: str) -> bool:
+    """True when one letter added, dropped, changed or two swapped turns a into b."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
 def read_message(
     original: str,
     symbols: dict[str, str],
@@ -89,6 +114,12 @@ def read_message(
         if text in polite:
             continue
         if not tokens and text in leading:
+            continue
+        glued = _WORD_THEN_NUMBER.fullmatch(text)
+        if glued:  # "готово3": a command word and a list number
+            cut = match.start() + glued.end(1)
+            tokens.append(Token(glued.group(1), match.start(), cut))
+            tokens.append(Token(glued.group(2), cut, match.end()))
             continue
         tokens.append(Token(text, match.start(), match.end()))
     return Message(original, flat, tuple(tokens))

@@ -10,7 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from organizer.parsing.extract import CLOCK, DATE, MOMENT, PART, Clock, DateSpec, Piece
+from organizer.parsing.pieces import CLOCK, DATE, MOMENT, PART, Clock, DateSpec, Piece
 from organizer.parsing.timegrammar import TimeGrammar
 
 TODAY_PARTS = frozenset({"tonight", "tonite", "this evening", "this afternoon", "this morning"})

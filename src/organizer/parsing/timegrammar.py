@@ -1,7 +1,9 @@
 """The date and time rules, compiled once from the canon's `time` vocabulary.
 
 Each rule is one regular expression over the folded message (lower case, ё as
-е, decoration blanked, same length as the original so spans cut the title).
+е, decoration blanked, number words as digits, same length as the original so
+spans cut the title). Reading number words once, up front, keeps the rules
+small: they compile at every canon load.
 Rules are tried in the order of RULE_ORDER; a span taken by an earlier rule is
 not looked at again. What a match means is decided in `extract.py`.
 """
@@ -30,6 +32,7 @@ RULE_ORDER = (
     "relative_day",
     "weekday",
     "clock_range",
+    "clock_span",
     "clock_colon",
     "clock_hours_minutes",
     "clock_half",
@@ -69,8 +72,28 @@ class TimeGrammar:
     parts: dict[str, PartOfDay]
     clock_prepositions: frozenset[str]
     loose_prepositions: frozenset[str]  # a bare "на 11" is a time only in a reschedule
+    numerals: re.Pattern[str]  # number words, read as digits before the rules run
+    counted_after: re.Pattern[str]  # a unit or counted thing right after a number
+    not_due: re.Pattern[str]  # matches the end of a text whose next date is not a due date
     rules: tuple[tuple[str, re.Pattern[str]], ...]
     loose_rules: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def with_digits(self, flat: str) -> tuple[str, dict[int, int]]:
+        """Number words as digits, padded to keep positions ("в десять" -> "в 10    "),
+        and for each digit written, where its word ended (a span ending there ends there)."""
+        words_end: dict[int, int] = {}
+
+        def digits(match: re.Match[str]) -> str:
+            word = match.group()
+            value = self.numbers.value(word)
+            text = str(value) if value is not None else word
+            if len(text) > len(word):
+                return word
+            for offset in range(1, len(word) + 1):
+                words_end[match.start() + offset] = match.end()
+            return text.ljust(len(word))
+
+        return self.numerals.sub(digits, flat), words_end
 
     def day_ordinal(self, text: str) -> int | None:
         """'пятого' = 5, 'двадцать пятого' = 25, or None."""
@@ -140,6 +163,9 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         parts=parts,
         clock_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["clock_prepositions"]),
         loose_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["loose_prepositions"]),
+        numerals=re.compile(rf"{B}{numbers.pattern}{E}"),
+        counted_after=re.compile(v.counted_after),
+        not_due=re.compile(rf"{B}{alternation(spec['not_due_after'])}\s*$"),
         rules=tuple(r for r in compiled if r[0] not in RESCHEDULE_ONLY),
         loose_rules=compiled,
     )
@@ -157,9 +183,6 @@ class _Vocabulary:
         units: dict[str, str],
         parts: dict[str, PartOfDay],
     ) -> None:
-        self.num = numbers.pattern
-        self.minute_words = numbers.minute_pattern
-        self.latin_num = alternation(w for w in numbers.values if w.isascii())
         tens = [w for w, n in numbers.values.items() if n in (20, 30)]
         self.day_word = rf"(?:{alternation(tens)}\s+)?{alternation(spec['day_ordinals'])}"
         self.hour_ordinal = alternation(spec["hour_ordinals"])
@@ -169,6 +192,7 @@ class _Vocabulary:
         self.month = alternation(months)
         self.units = alternation(units)
         self.minute_units = alternation(spec["units"]["minute"])
+        self.day_units = alternation([*spec["units"]["day"], *spec["units"]["week"]])
         self.fixed_durations = alternation(spec["fixed_durations"])
         self.quantity = alternation(spec["quantity_words"])
         self.duration_prefix = alternation(spec["duration_prefixes"])
@@ -179,24 +203,26 @@ class _Vocabulary:
         self.fixed_times = alternation(spec["fixed_times"])
         self.parts = alternation(parts)
         counted = "|".join(f"(?:{w.replace('ё', 'е')})" for w in spec["counted_words"])
-        self.not_counted = rf"(?!\s*(?:{counted}){E})"
-        self.not_unit = rf"(?!\s*{self.units}{E})"
+        # What may not follow a number read as a time: a unit or a counted thing
+        # ("5-10 минут", "в 3 магазина"); checked after the match, one regex for all rules.
+        self.counted_after = rf"\s*(?:{self.units}|{counted}){E}"
 
     def rule(self, name: str) -> str:
-        num, mer = self.num, self.meridiem
+        mer = self.meridiem
         prep = self.any_prep
         opt_mer = rf"(?:\s*(?P<mer>{mer}))?"
         rules = {
             "duration": (
                 rf"{B}{self.duration_prefix}\s+(?:(?P<fixed>{self.fixed_durations})|"
-                rf"(?:(?P<n>\d{{1,4}}(?:[.,]5)?|{num}|{self.quantity})\s*)?(?P<unit>{self.units})"
-                rf"(?:\s+(?:и\s+|and\s+)?(?P<n2>\d{{1,2}}|{self.minute_words})\s*"
+                rf"(?:(?P<n>\d{{1,4}}(?:[.,]5)?|{self.quantity})\s*)?(?P<unit>{self.units})"
+                rf"(?:\s+(?:и\s+|and\s+)?(?P<n2>\d{{1,2}})\s*"
                 rf"(?P<unit2>{self.minute_units}))?)"
                 rf"{E}"
             ),
             "snooze": (
-                rf"{B}(?:на|for)\s+(?:(?P<fixed>{self.fixed_durations})|(?P<n>\d{{1,3}}|{num})\s*"
-                rf"(?P<unit>{self.minute_units})|(?P<hour>час|an\s+hour|one\s+hour)){E}"
+                rf"{B}(?:на|for|by)\s+(?:(?P<fixed>{self.fixed_durations})|(?:(?P<n>\d{{1,3}})\s*)?"
+                rf"(?P<unit>{self.minute_units}|{self.day_units})|(?P<hour>час|an\s+hour|one\s+hour))"
+                rf"(?:\s+(?:вперед|позже|later|ahead))?{E}"
             ),
             "date_iso": (
                 rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-"
@@ -222,18 +248,22 @@ class _Vocabulary:
             ),
             "relative_day": rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<rel>{self.relative}){E}",
             "weekday": (
-                rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<mod>{self.weekday_mod})\s+)?"
-                rf"(?P<wd>{self.weekday}){E}"
+                rf"{B}(?:(?P<every>кажд\w*|every|each)\s+)?(?:(?P<prep>{self.date_prep})\s+)?"
+                rf"(?:(?P<mod>{self.weekday_mod})\s+)?(?P<wd>{self.weekday}){E}"
             ),
             # "с 10 до 12", "from 3 to 5pm": the start counts, am/pm said once for both
             "clock_range": (
-                rf"{B}(?:с|со|from|between)\s+(?P<h>\d{{1,2}}|{num})(?:[:.](?P<m>\d{{2}}))?"
-                rf"(?:\s*(?:ч|час\w*))?\s*(?:до|по|to|till|until|and|-|–)\s*(?P<h2>\d{{1,2}}|{num})"
+                rf"{B}(?:с|со|from|between)\s+(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?"
+                rf"(?:\s*(?:ч|час\w*))?\s*(?:до|по|to|till|until|and|-|–)\s*(?P<h2>\d{{1,2}})"
                 rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s*(?:ч|час\w*))?{opt_mer}{E}"
+            ),
+            "clock_span": (
+                rf"(?<![\w:.])(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})[:.](?P<m>\d{{2}})(?:\s*(?:-|–|—|до|to)\s*|\s+)"
+                rf"(?P<h2>\d{{1,2}})[:.](?P<m2>\d{{2}}){opt_mer}{E}"
             ),
             "clock_colon": (
                 rf"(?<![\w:.])(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})(?:\s*:\s*|[.\-])(?P<m>\d{{2}})"
-                rf"(?:\s*(?:ч|час\w*|h){E})?{opt_mer}(?!\w|[:.]\d){self.not_unit}{self.not_counted}"
+                rf"(?:\s*(?:ч|час\w*|h){E})?{opt_mer}(?!\w|[:.]\d)"
             ),
             "clock_hours_minutes": (
                 rf"{B}(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})\s*(?:ч|час(?:а|ов)?|h)\.?\s*"
@@ -244,23 +274,23 @@ class _Vocabulary:
                 rf"(?P<quarter>четверть\s+))(?P<ho>{self.hour_ordinal}){opt_mer}{E}(?!\s+этаж)"
             ),
             "clock_without": (
-                rf"{B}(?:(?P<prep>{prep})\s+)?без\s+(?:(?P<q>четверти)|(?P<mm>\d{{1,2}}|{num})"
-                rf"(?:\s*мин\w*)?)\s+(?P<h>\d{{1,2}}|{num}|час){opt_mer}{E}"
+                rf"{B}(?:(?P<prep>{prep})\s+)?без\s+(?:(?P<q>четверти)|(?P<mm>\d{{1,2}})"
+                rf"(?:\s*мин\w*)?)\s+(?P<h>\d{{1,2}}|час){opt_mer}{E}"
             ),
             "clock_english": (
                 rf"{B}(?:(?P<prep>{prep})\s+)?(?:(?P<half>half)|(?P<quarter>(?:a\s+)?quarter)|"
-                rf"(?P<mm>{self.latin_num}|\d{{1,2}}\s+minutes?)(?:\s+minutes?)?)\s+"
-                rf"(?P<dir>past|after|to|till)\s+(?P<h>\d{{1,2}}|{self.latin_num}){opt_mer}{E}"
+                rf"(?P<mm>\d{{1,2}})\s+minutes?)\s+(?P<dir>past|after|to|till)\s+(?P<h>\d{{1,2}})"
+                rf"{opt_mer}{E}"
             ),
             # "9am", "в 7 вечера", "10ч", "в 2 часа дня", "в час ночи": an hour with a unit or am/pm
             "clock_hour": (
-                rf"{B}(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}}|{num}|час)(?:\s*[:.]\s*(?P<m>\d{{2}}))?"
+                rf"{B}(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}}|час)(?:\s*[:.]\s*(?P<m>\d{{2}}))?"
                 rf"(?:\s*(?P<unit>ч|час(?:а|ов)?|часик(?:а|ов)?|h|o'?clock)\.?)?{opt_mer}{E}"
             ),
             "clock_fixed": rf"{B}(?:(?P<prep>{prep})\s+)?(?P<fixed>{self.fixed_times}){E}",
             "clock_bare": (
-                rf"{B}(?P<prep>{prep})\s*(?P<h>\d{{1,2}}|{num}|час)"
-                rf"(?:\s+(?P<m>[0-5]\d|{self.minute_words}))?{E}{self.not_counted}"
+                rf"{B}(?P<prep>{prep})\s*(?P<h>\d{{1,2}}|час)"
+                rf"(?:\s+(?P<m>[0-5]\d))?{E}"
                 rf"(?!\s*[.:,]?\d)"
             ),
             "part_of_day": rf"{B}(?P<part>{self.parts}){E}",

@@ -9,7 +9,7 @@ from organizer.parsing.grammar import Grammar
 from organizer.parsing.normalise import is_decoration
 from organizer.parsing.vocab import fold
 
-_RUNS = re.compile(r"[!?]{2,}|[.]{4,}|…{2,}")
+_RUNS = re.compile(r"[!?]{2,}|[.]{4,}|…{2,}|[(\[]\s*[)\]]")
 _SPACES = re.compile(r"\s+")
 _LEAD = re.compile(r"^[\s,.;:!?\-—–•*>)=|/\\]+")
 _TRAIL = re.compile(r"[\s,.;:!?\-—–…(*=|/\\]+$")
@@ -34,6 +34,10 @@ def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def _lone_edge_quotes(text: str) -> str:
+    if len(text) > 2 and text[0] in _PAIRS and text[-1] == _PAIRS[text[0]]:
+        inner = text[1:-1]
+        if text[0] not in inner and text[-1] not in inner:  # the whole title was quoted
+            return inner.strip()
     if text and text[0] in _PAIRS and _PAIRS[text[0]] not in text[1:]:
         text = text[1:]
     if text and text[-1] in _CLOSERS and _CLOSERS[text[-1]] not in text[:-1]:

@@ -40,12 +40,9 @@ class NumberWords:
         }
         tens = [w for w, v in self.values.items() if v in (20, 30, 40, 50)]
         units = [w for w, v in self.values.items() if 1 <= v <= 9]
-        teens = [w for w, v in self.values.items() if 10 <= v <= 19]
         others = [w for w in self.values if w not in tens]
         tens_alt = alternation(tens)
         self.pattern = rf"(?:{tens_alt}(?:\s+{alternation(units)})?|{alternation(others)})"
-        # Minute counts said in words: ten and above ("десять тридцать" = 10:30).
-        self.minute_pattern = rf"(?:{tens_alt}(?:\s+{alternation(units)})?|{alternation(teens)})"
 
     def value(self, text: str) -> int | None:
         """The number a digit string or number phrase names, or None."""
