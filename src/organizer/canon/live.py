@@ -46,6 +46,8 @@ class LiveCanon:
         self.timeout_ms = timeout_ms
         self._stat: tuple[int, int, int] | None = self._stat_now()
         self._last_failure: str | None = None
+        # Why the last reload was refused, for /health; None while the file is good.
+        self.last_error: str | None = None
         # Set once the watcher runs and has re-read the file (for tests and health).
         self.watching = threading.Event()
 
@@ -66,6 +68,7 @@ class LiveCanon:
             return False
         if hashlib.sha256(raw).hexdigest() == self.current.sha256:
             self._last_failure = None
+            self.last_error = None
             return False
         try:
             fresh = load_canon(self.path)
@@ -78,6 +81,7 @@ class LiveCanon:
         old = self.current
         self.current = fresh
         self._last_failure = None
+        self.last_error = None
         log.info(
             "canon reloaded from %s: version %s sha256 %s (was %s %s)",
             self.path, fresh.version, fresh.sha256[:12], old.version, old.sha256[:12],
@@ -85,6 +89,7 @@ class LiveCanon:
         return True
 
     def _fail(self, fingerprint: str, reason: str) -> None:
+        self.last_error = reason
         if fingerprint == self._last_failure:
             return
         self._last_failure = fingerprint
