@@ -89,3 +89,21 @@ def test_plain_output_without_a_tty(cli_env: dict[str, str]) -> None:
     out = organizer(cli_env, "task", "list").stdout
     assert "[x] не потерять скобки" in out
     assert not any(ch in out for ch in "│─┃\x1b")
+
+
+def test_rename_and_replay_errors(cli_env: dict[str, str]) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    organizer(cli_env, "task", "add", "купить молоко")
+    renamed = organizer(cli_env, "task", "rename", "1", "купить кефир")
+    assert renamed.stdout == "renamed 1. купить кефир [open]\n"
+    conn = sqlite3.connect(Path(cli_env["DB_PATH"]))
+    conn.execute("INSERT INTO events (stream, version, type, schema_version, data, recorded_at) "
+                 "VALUES ('task-z', 1, 'task.exploded', 1, '{}', '2026-11-28T00:00:00Z')")
+    conn.commit()
+    conn.close()
+    result = organizer(cli_env, "projections", "rebuild")
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: event at position 3 has unknown type 'task.exploded'")
+    assert [t["title"] for t in listed(cli_env)] == ["купить кефир"]
