@@ -12,7 +12,6 @@ distinct bad content; nothing here ever raises into the daemon.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import os
@@ -112,33 +111,14 @@ class LiveCanon:
             self.reload()
 
     async def watch(self, stop: asyncio.Event) -> None:
-        """Reload on change until `stop` is set; log and fall back to polling on errors."""
+        """Reload on change until `stop` is set (the thread watcher, bridged to asyncio)."""
+        flag = threading.Event()
+        thread = self.watch_in_thread(flag)
         try:
-            from watchfiles import awatch
-
-            first = True
-            async for changes in awatch(
-                self.path.parent,
-                stop_event=stop,
-                watch_filter=None,
-                debounce=self.debounce_ms,
-                rust_timeout=self.timeout_ms,
-                yield_on_timeout=True,
-                recursive=False,
-            ):
-                self._on_batch(changes, first)
-                first = False
-        except Exception as exc:
-            log.error(
-                "canon watcher on %s stopped (%s); polling every %d ms instead",
-                self.path.parent,
-                exc,
-                self.timeout_ms,
-            )
-            while not stop.is_set():
-                self._on_batch((), False)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.timeout_ms / 1000)
+            await stop.wait()
+        finally:
+            flag.set()
+            await asyncio.to_thread(thread.join, (self.timeout_ms / 1000) * 2 + 1)
 
     def watch_in_thread(self, stop: threading.Event) -> threading.Thread:
         """Start a daemon thread that reloads on change until `stop` is set."""
