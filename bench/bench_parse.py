@@ -93,6 +93,15 @@ def run(quick: bool = False) -> dict[str, Any]:
         },
     }
     result["ok"] = all(ratio <= 1.0 for ratio in result["ratios"].values())
+    result["name"] = "parse"
+    result["metrics"] = [
+        {"metric": "parse p99 per message", "value": result["parse_p99_ms"], "unit": "ms",
+         "target": f"<= {TARGETS_MS['parse_p99_ms']}",
+         "ok": result["ratios"]["parse_p99"] <= 1.0},
+        {"metric": "canon load (median, regex cache purged)", "value": result["canon_load_ms"],
+         "unit": "ms", "target": f"<= {TARGETS_MS['canon_load_ms']}",
+         "ok": result["ratios"]["canon_load"] <= 1.0},
+    ]
     print(
         f"parse: p50 {result['parse_p50_ms']:.3f} ms, p99 {result['parse_p99_ms']:.3f} ms "
         f"(target {TARGETS_MS['parse_p99_ms']} ms) over {len(per_message)} parses of "
