@@ -6,7 +6,13 @@ so no session downloads anything.
 
 from __future__ import annotations
 
+import sys
+
 import nox
+
+# The interpreter nox runs under is the project's venv (`.venv/bin/nox`), which
+# has organizer and every test tool installed: run them all through it.
+PYTHON = sys.executable
 
 nox.options.default_venv_backend = "none"
 nox.options.sessions = ["tests"]
@@ -15,21 +21,21 @@ nox.options.sessions = ["tests"]
 @nox.session
 def tests(session: nox.Session) -> None:
     """The default suite: unit and integration tests (no Docker)."""
-    session.run("python", "-m", "pytest", "-q", "-m", "not e2e", *session.posargs,
+    session.run(PYTHON, "-m", "pytest", "-q", "-m", "not e2e", *session.posargs,
                 success_codes=[0, 5])
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.run("ruff", "check", "src", "tests", "bench", "noxfile.py")
+    session.run(PYTHON, "-m", "ruff", "check", "src", "tests", "bench", "noxfile.py")
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.run("mypy", "src/organizer")
+    session.run(PYTHON, "-m", "mypy", "src/organizer")
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks; `nox -s bench -- --quick` finishes in under a minute."""
-    session.run("python", "-m", "bench", *session.posargs)
+    session.run(PYTHON, "-m", "bench", *session.posargs)
