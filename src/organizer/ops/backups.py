@@ -130,7 +130,7 @@ def create_and_verify(db_path: Path, backup_dir: Path, reason: str) -> dict[str,
 
 def plan_prune(records: list[BackupRecord], daily: int, weekly: int) -> tuple[list[str], list[str]]:
     """(keep, delete): the newest backup of each of the last `daily` days and `weekly` ISO weeks."""
-    newest_first = sorted(records, key=lambda r: r.created_at, reverse=True)
+    newest_first = sorted(records, key=lambda r: (r.created_at, r.file), reverse=True)
     keep: set[str] = set()
     if newest_first:
         keep.add(newest_first[0].file)

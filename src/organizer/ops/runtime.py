@@ -97,7 +97,7 @@ def git(project_dir: Path, *args: str, timeout: float = 10) -> str:
                                 text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):
         return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return result.stdout.rstrip() if result.returncode == 0 else ""
 
 
 def git_facts(project_dir: Path) -> dict[str, Any]:
