@@ -11,6 +11,9 @@
     │   └── ReplayError        an event that cannot be replayed
     ├── CanonError             the canon file is missing or invalid: exit 2
     ├── ConcurrencyError       a stream moved on under a command; retried
+    ├── CalendarError          Google Calendar could not do what the worker asked
+    │   ├── CalendarUnavailable   timeouts, 429, 5xx: retried with backoff
+    │   └── CalendarRefused       no calendar, no access, a broken key: mode DEGRADED
     └── DomainError            a command that makes no sense for the state: exit 1
         ├── TaskNotFound
         ├── AmbiguousRef
@@ -74,6 +77,18 @@ class CanonError(OrganizerError):
 
 class ConcurrencyError(OrganizerError):
     """The stream was appended to by someone else since it was read."""
+
+
+class CalendarError(OrganizerError):
+    """Google Calendar could not do what the worker asked."""
+
+
+class CalendarUnavailable(CalendarError):
+    """A passing failure (timeout, 429, 5xx): try again later."""
+
+
+class CalendarRefused(CalendarError):
+    """A failure that lasts until someone fixes the configuration."""
 
 
 class DomainError(OrganizerError):

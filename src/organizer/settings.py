@@ -46,6 +46,7 @@ DEFAULTS: dict[str, str] = {
     "REMINDER_LEAD_MIN": "0",
     "REMINDER_MAX_LATE_MIN": "720",
     "OPS_ADMIN_CHAT_ID": "",
+    "GOOGLE_CALENDAR_TIMEOUT_SEC": "10",
 }
 
 
@@ -75,6 +76,7 @@ class Settings:
     reminder_lead_min: int
     reminder_max_late_min: int
     ops_admin_chat_id: int | None
+    google_calendar_timeout_sec: int = 10
 
     @property
     def calendar_configured(self) -> bool:
@@ -204,6 +206,7 @@ def load_settings(
         reminder_lead_min=_int(get, "REMINDER_LEAD_MIN", low=0, high=7 * 24 * 60),
         reminder_max_late_min=_int(get, "REMINDER_MAX_LATE_MIN", low=0, high=30 * 24 * 60),
         ops_admin_chat_id=_chat_id(admin_chat),
+        google_calendar_timeout_sec=_int(get, "GOOGLE_CALENDAR_TIMEOUT_SEC", low=1, high=120),
     )
 
 

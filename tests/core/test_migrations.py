@@ -16,9 +16,12 @@ import pytest
 from organizer.app.database import migrate, open_database
 from organizer.errors import MigrationDrift, SchemaError, VolumeMismatch
 from organizer.settings import Settings, bundled_migrations_dir
+from organizer.store.migrations import load_migrations
 from organizer.store.volume import verify_volume
 
 QUIET = {"say": lambda _line: None}
+# Every bundled migration, whichever areas added theirs; test-only files use 09xx.
+BUNDLED = [m.name for m in load_migrations(bundled_migrations_dir())]
 
 
 @pytest.fixture
@@ -39,14 +42,14 @@ def applied(path: Path) -> list[str]:
 def test_fresh_database_is_created_loudly(settings: Settings) -> None:
     lines: list[str] = []
     report = migrate(settings, say=lines.append)
-    assert report.created and report.applied == ["0001_init.sql"]
+    assert report.created and report.applied == BUNDLED
     assert lines[0] == f"CREATING a new database at {settings.db_path} (no file was there)"
     assert migrate(settings, **QUIET).applied == []
 
 
 def test_dry_run_changes_nothing(settings: Settings) -> None:
     report = migrate(settings, dry_run=True, **QUIET)
-    assert report.pending == ["0001_init.sql"]
+    assert report.pending == BUNDLED
     assert not settings.db_path.exists()
 
 
@@ -61,58 +64,58 @@ def test_changed_applied_file_is_drift(own_migrations: Settings) -> None:
 
 
 def test_missing_applied_file_is_drift(own_migrations: Settings) -> None:
-    extra = own_migrations.migrations_dir / "0002_notes.sql"
+    extra = own_migrations.migrations_dir / "0902_notes.sql"
     extra.write_text("CREATE TABLE notes (id INTEGER PRIMARY KEY);\n")
     migrate(own_migrations, **QUIET)
-    extra.rename(own_migrations.migrations_dir / "0002_notes.sql.bak")
-    (own_migrations.migrations_dir / "0003_more.sql").write_text("SELECT 1;\n")
-    with pytest.raises(MigrationDrift, match="0002_notes.sql was applied .* but is missing"):
+    extra.rename(own_migrations.migrations_dir / "0902_notes.sql.bak")
+    (own_migrations.migrations_dir / "0903_more.sql").write_text("SELECT 1;\n")
+    with pytest.raises(MigrationDrift, match="0902_notes.sql was applied .* but is missing"):
         migrate(own_migrations, **QUIET)
 
 
 def test_schema_newer_than_code_is_refused(own_migrations: Settings) -> None:
-    extra = own_migrations.migrations_dir / "0009_future.sql"
+    extra = own_migrations.migrations_dir / "0999_future.sql"
     extra.write_text("CREATE TABLE future (id INTEGER);\n")
     migrate(own_migrations, **QUIET)
     extra.unlink()
-    with pytest.raises(SchemaError, match="0009_future.sql, newer than this code knows"):
+    with pytest.raises(SchemaError, match="0999_future.sql, newer than this code knows"):
         open_database(own_migrations)
 
 
 def test_pending_migration_stops_daemons(own_migrations: Settings) -> None:
     migrate(own_migrations, **QUIET)
-    (own_migrations.migrations_dir / "0002_notes.sql").write_text("CREATE TABLE n (id INT);\n")
-    with pytest.raises(SchemaError, match="pending: 0002_notes.sql.*run `organizer migrate`"):
+    (own_migrations.migrations_dir / "0902_notes.sql").write_text("CREATE TABLE n (id INT);\n")
+    with pytest.raises(SchemaError, match="pending: 0902_notes.sql.*run `organizer migrate`"):
         open_database(own_migrations)
 
 
 def test_non_empty_database_is_backed_up_before_migrating(own_migrations: Settings) -> None:
     migrate(own_migrations, **QUIET)
-    (own_migrations.migrations_dir / "0002_notes.sql").write_text("CREATE TABLE n (id INT);\n")
+    (own_migrations.migrations_dir / "0902_notes.sql").write_text("CREATE TABLE n (id INT);\n")
     report = migrate(own_migrations, **QUIET)
     assert report.backup is not None
     backup = Path(report.backup)
     assert backup.stat().st_mode & 0o777 == 0o600
-    assert applied(backup) == ["0001_init.sql"]
+    assert applied(backup) == BUNDLED
 
 
 def test_a_failing_migration_leaves_the_previous_version(own_migrations: Settings) -> None:
     migrate(own_migrations, **QUIET)
-    (own_migrations.migrations_dir / "0002_bad.sql").write_text(
+    (own_migrations.migrations_dir / "0902_bad.sql").write_text(
         "CREATE TABLE half (id INT);\nINSERT INTO no_such_table VALUES (1);\n")
-    with pytest.raises(Exception, match="0002_bad.sql failed"):
+    with pytest.raises(Exception, match="0902_bad.sql failed"):
         migrate(own_migrations, **QUIET)
     conn = sqlite3.connect(own_migrations.db_path)
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name='half'").fetchone()[0] == 0
     conn.close()
-    assert applied(own_migrations.db_path) == ["0001_init.sql"]
+    assert applied(own_migrations.db_path) == BUNDLED
 
 
 @pytest.mark.slow
 def test_sigkill_midway_leaves_the_previous_version(own_migrations: Settings,
                                                      env: dict[str, str]) -> None:
     migrate(own_migrations, **QUIET)
-    (own_migrations.migrations_dir / "0002_slow.sql").write_text(
+    (own_migrations.migrations_dir / "0902_slow.sql").write_text(
         "CREATE TABLE big (n INTEGER);\n"
         "INSERT INTO big WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
         "WHERE x < 1000000000) SELECT x FROM c;\n")
@@ -131,7 +134,7 @@ def test_sigkill_midway_leaves_the_previous_version(own_migrations: Settings,
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     proc.stdout.close()
-    assert applied(own_migrations.db_path) == ["0001_init.sql"]
+    assert applied(own_migrations.db_path) == BUNDLED
     conn = sqlite3.connect(own_migrations.db_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name='big'").fetchone()[0] == 0

@@ -20,7 +20,7 @@ from organizer.domain import events as e
 from organizer.domain import tasks as domain
 from organizer.errors import AmbiguousRef, ConcurrencyError, TaskNotFound
 from organizer.store.db import transaction
-from organizer.store.events import EventStore, StoredEvent
+from organizer.store.events import COLUMNS, EventStore, StoredEvent, row_to_event
 from organizer.store.projections import TASK_COLUMNS, project
 
 Clock = Callable[[], datetime]
@@ -73,10 +73,14 @@ class TaskService:
                         if prior is not None:
                             return self._replayed(prior)
                     stream, stored, action = self._decide_and_append(command, meta or {})
-                    project(self.conn, stored)
+                    written = project(self.conn, stored)
                     task_id = _task_id(stored, command)
-                    outcome = Outcome(self.get(task_id) if task_id else None,
-                                      tuple(s.position for s in stored), action=action)
+                    task: dict[str, Any] | None = None
+                    if task_id and action == "created":  # no calendar link yet: skip a read
+                        task = {**written[task_id], "calendar_event_id": None}
+                    elif task_id:
+                        task = self.get(task_id)
+                    outcome = Outcome(task, tuple(s.position for s in stored), action=action)
                     if idempotency_key is not None:
                         self.store.remember(idempotency_key, stream, stored, outcome.to_record(),
                                             self.clock())
@@ -91,7 +95,7 @@ class TaskService:
     ) -> tuple[str, list[StoredEvent], str]:
         now = self.clock()
         if isinstance(command, c.Undo):
-            history = self.store.read_owner(command.owner, _UNDOABLE_TYPES)
+            history = self._owner_history(command.owner)
             target = domain.undo_target(
                 [domain.Recorded(s.position, s.event) for s in history]
             )
@@ -119,6 +123,17 @@ class TaskService:
         stored = self.store.append(stream, state.version, events, now=now, owner=state.owner,
                                    meta=meta) if events else []
         return stream, stored, type(command).__name__
+
+    def _owner_history(self, owner: str, limit: int = 500) -> list[StoredEvent]:
+        """The owner's latest task events, newest first, found through their tasks."""
+        cols = ", ".join(f"e.{c.strip()}" for c in COLUMNS.split(","))
+        marks = ",".join("?" * len(_UNDOABLE_TYPES))
+        rows = self.conn.execute(
+            f"SELECT {cols} FROM tasks t JOIN events e ON e.stream = 'task-' || t.id "
+            f"WHERE t.owner = ? AND e.type IN ({marks}) ORDER BY e.position DESC LIMIT ?",
+            (owner, *_UNDOABLE_TYPES, limit),
+        ).fetchall()
+        return [row_to_event(r) for r in rows]
 
     def _replayed(self, prior: dict[str, Any]) -> Outcome:
         task_id = prior.get("task_id")
@@ -184,7 +199,7 @@ class TaskService:
 
 def _word_in(word: str, title: str) -> bool:
     """A word matches when a title word starts with its stem (молоко ~ молока)."""
-    stem = word[: max(3, len(word) - 2)] if len(word) > 4 else word
+    stem = word[: max(3, len(word) - 2)] if len(word) >= 4 else word
     return any(t.startswith(stem) for t in re.findall(r"\w+", title.lower()))
 
 

@@ -31,7 +31,8 @@ def read_task(text: str, owner: str, settings: Settings, *, now: datetime) -> Ad
 
 def read_when(text: str, settings: Settings, *, now: datetime) -> tuple[date, time | None]:
     """The date (and time) in text such as "завтра в 11"; DomainError if there is none."""
-    parsed = _parse(text, settings, now)
+    # Read it as the bot reads "перенеси N на <when>", so both channels agree.
+    parsed = _parse(f"перенеси 1 на {text}", settings, now)
     if parsed.due_date is None:
         raise DomainError(f"no date or time found in {text!r}; say e.g. 'завтра в 11' or '20.12 18:00'")
     return parsed.due_date, parsed.due_time

@@ -7,12 +7,14 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from organizer.errors import OrganizerError
-from organizer.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from organizer.settings import Settings
 
 T = TypeVar("T")
 
@@ -31,6 +33,8 @@ def env_file() -> Path:
 def settings() -> Settings:
     """The validated settings; a bad value ends the command with exit 2."""
     if "settings" not in _state:
+        from organizer.settings import load_settings
+
         with errors_to_exit():
             _state["settings"] = load_settings(env_file=env_file())
     return _state["settings"]  # type: ignore[no-any-return]

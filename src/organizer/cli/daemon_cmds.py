@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import typer
 
 from organizer.cli import context
+from organizer.errors import OrganizerError
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger("organizer")
 
@@ -26,7 +30,8 @@ def _serve_one(name: str) -> None:
     if reason:
         log.warning("%s is off: %s", name, reason)
         raise typer.Exit(0)
-    run_until_signalled(lambda stop: module.serve(settings, stop))
+    with context.errors_to_exit():
+        run_until_signalled(lambda stop: module.serve(settings, stop))
 
 
 def api() -> None:
@@ -77,10 +82,12 @@ def run() -> None:
         else:
             active[name] = module
 
+    import asyncio
+
     async def serve_all(stop: asyncio.Event) -> None:
         tasks = {asyncio.create_task(m.serve(settings, stop), name=n): n for n, m in active.items()}
         log.info("organizer run: %s started (database %s)", ", ".join(active), settings.db_path)
-        failed = False
+        failures: list[BaseException] = []
         pending = set(tasks)
         while pending:
             done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
@@ -89,16 +96,21 @@ def run() -> None:
                     continue
                 exc = task.exception()
                 if exc is not None:
-                    failed = True
-                    log.error("%s stopped: %s", tasks[task], exc, exc_info=exc)
+                    failures.append(exc)
+                    if not isinstance(exc, OrganizerError):
+                        log.error("%s stopped: %s", tasks[task], exc, exc_info=exc)
                     stop.set()
                 elif not stop.is_set():
                     log.info("%s finished", tasks[task])
         log.info("organizer run: stopped")
-        if failed:
+        for exc in failures:
+            if isinstance(exc, OrganizerError):
+                raise exc  # one clear line and its exit code
+        if failures:
             raise SystemExit(1)
 
-    run_until_signalled(serve_all)
+    with context.errors_to_exit():
+        run_until_signalled(serve_all)
 
 
 def register(app: typer.Typer) -> None:

@@ -135,6 +135,19 @@ def reschedule(ref: str = typer.Argument(..., help="List number or words of the 
         _say(service.execute(command, meta={"channel": "cli"}), "rescheduled")
 
 
+@task_app.command("rename")
+def rename(ref: str = typer.Argument(..., help="List number or words of the title."),
+           title: str = typer.Argument(..., help="The new title."),
+           user: str | None = UserOpt) -> None:
+    """Give a task a new title.
+
+    Example: organizer task rename 3 "позвонить маме и папе"
+    """
+    from organizer.domain.commands import RetitleTask
+
+    _change(ref, user, lambda task_id: RetitleTask(task_id, title), "renamed")
+
+
 @task_app.command("undo")
 def undo(user: str | None = UserOpt) -> None:
     """Undo the owner's last change (a compensating event; nothing is deleted).

@@ -68,6 +68,14 @@ class TaskReopened(Event, frozen=True, tag="task.reopened"):
     undo_of: int | None = None
 
 
+class CalendarInserting(Event, frozen=True, tag="calendar.inserting"):
+    """The worker is about to insert `event_id`: from now on that event may exist."""
+
+    task_id: str
+    event_id: str
+    generation: int = 0
+
+
 class CalendarLinked(Event, frozen=True, tag="calendar.linked"):
     """The task's calendar event exists (inserted, found after a 409, or restored)."""
 
@@ -75,16 +83,19 @@ class CalendarLinked(Event, frozen=True, tag="calendar.linked"):
     event_id: str
     ical_uid: str
     generation: int = 0
+    task_version: int = 0  # the task version the event now shows
 
 
 class CalendarUpdated(Event, frozen=True, tag="calendar.updated"):
     task_id: str
     event_id: str
+    task_version: int = 0
 
 
 class CalendarDeleted(Event, frozen=True, tag="calendar.deleted"):
     task_id: str
     event_id: str
+    task_version: int = 0
 
 
 class CalendarFailed(Event, frozen=True, tag="calendar.failed"):
@@ -105,6 +116,20 @@ class ReminderSent(Event, frozen=True, tag="reminder.sent"):
     skipped: bool = False
 
 
+class UserTzSet(Event, frozen=True, tag="user.tz_set"):
+    """The person chose the time zone their dates and times are read and shown in."""
+
+    user_id: str
+    tz: str
+
+
+class UserLangSet(Event, frozen=True, tag="user.lang_set"):
+    """The person chose the language of the replies (ru, en)."""
+
+    user_id: str
+    lang: str
+
+
 EVENT_CLASSES: tuple[type[Event], ...] = (
     TaskCreated,
     TaskRetitled,
@@ -118,6 +143,9 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     CalendarFailed,
     CalendarModeChanged,
     ReminderSent,
+    UserTzSet,
+    UserLangSet,
+    CalendarInserting,
 )
 
 # The schema version each type is written with today.
@@ -127,7 +155,7 @@ SCHEMA_VERSIONS["task.created"] = 2
 AnyEvent = (
     TaskCreated | TaskRetitled | TaskRescheduled | TaskCompleted | TaskCancelled | TaskReopened
     | CalendarLinked | CalendarUpdated | CalendarDeleted | CalendarFailed | CalendarModeChanged
-    | ReminderSent
+    | ReminderSent | UserTzSet | UserLangSet | CalendarInserting
 )
 _decoder = msgspec.json.Decoder(AnyEvent)
 _encoder = msgspec.json.Encoder()

@@ -1,9 +1,16 @@
 -- organizer schema 1: the event log, its projections and the liveness tables.
 
--- The append-only event log. `position` is the global order; (stream, version)
--- is unique, so an integrity error on it means a concurrent append won.
+-- The append-only event log. `position` is the global order (rows are never
+-- deleted, so it never repeats); (stream, version) is unique, so an integrity
+-- error on it means a concurrent append won.
+--
+-- Every index here is a page written on each command's commit: the tables
+-- keyed by text are WITHOUT ROWID and only indexes that a frequent query
+-- needs exist. An owner's history (undo) is found through `tasks` and the
+-- (stream, version) index; reminders scan the open tasks, which for one
+-- person's organizer is a few thousand rows at most.
 CREATE TABLE events (
-    position        INTEGER PRIMARY KEY AUTOINCREMENT,
+    position        INTEGER PRIMARY KEY,
     stream          TEXT    NOT NULL,
     version         INTEGER NOT NULL,
     type            TEXT    NOT NULL,
@@ -14,8 +21,6 @@ CREATE TABLE events (
     recorded_at     TEXT    NOT NULL,
     UNIQUE (stream, version)
 );
-CREATE INDEX events_owner ON events (owner, position);
-CREATE INDEX events_type ON events (type, position);
 
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN
@@ -36,7 +41,7 @@ CREATE TABLE idempotency_keys (
     last_position   INTEGER,
     outcome         TEXT    NOT NULL,
     recorded_at     TEXT    NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE tasks (
     id              TEXT PRIMARY KEY,
@@ -53,9 +58,7 @@ CREATE TABLE tasks (
     updated_at      TEXT    NOT NULL,
     version         INTEGER NOT NULL,
     UNIQUE (owner, number)
-);
-CREATE INDEX tasks_owner_status ON tasks (owner, status);
-CREATE INDEX tasks_due_at ON tasks (status, due_at);
+) WITHOUT ROWID;
 
 CREATE TABLE calendar_links (
     task_id            TEXT PRIMARY KEY,
@@ -65,12 +68,12 @@ CREATE TABLE calendar_links (
     state              TEXT    NOT NULL,
     last_error         TEXT,
     updated_at         TEXT    NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE projector_checkpoints (
     name      TEXT PRIMARY KEY,
     position  INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 -- Liveness, not domain state: each daemon overwrites its own row.
 CREATE TABLE heartbeats (

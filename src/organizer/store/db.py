@@ -21,7 +21,8 @@ BUSY_TIMEOUT_MS = 5_000
 LOCK_PATIENCE_S = 30.0
 
 
-def connect(path: Path, *, create: bool = False, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool = False, readonly: bool = False,
+            busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     """Open the database at `path` with organizer's policy.
 
     Without `create` a missing file is an error naming the path, so a daemon
@@ -44,13 +45,13 @@ def connect(path: Path, *, create: bool = False, readonly: bool = False) -> sqli
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     try:
         conn = sqlite3.connect(
-            uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+            uri, uri=True, isolation_level=None, timeout=busy_timeout_ms / 1000,
             check_same_thread=False,
         )
     except sqlite3.Error as exc:
         raise translate(exc, path) from exc
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if not readonly:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":

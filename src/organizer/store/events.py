@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from organizer.domain import events as ev
 from organizer.errors import ConcurrencyError
 
@@ -31,13 +33,18 @@ class StoredEvent:
 
 
 def utc_stamp(now: datetime) -> str:
-    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = now.astimezone(UTC)
+    return (f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+            f"{utc.second:02d}.{utc.microsecond:06d}Z")
 
 
-_COLUMNS = "position, stream, version, type, schema_version, owner, data, meta, recorded_at"
+_json = msgspec.json.Encoder(order="sorted")
 
 
-def _row_to_event(row: tuple[Any, ...]) -> StoredEvent:
+COLUMNS = "position, stream, version, type, schema_version, owner, data, meta, recorded_at"
+
+
+def row_to_event(row: tuple[Any, ...]) -> StoredEvent:
     position, stream, version, type_, schema_version, owner, data, meta, recorded_at = row
     return StoredEvent(
         position, stream, version, type_, schema_version, owner,
@@ -67,16 +74,16 @@ class EventStore:
         owner: str | None = None,
         meta: dict[str, Any] | None = None,
     ) -> list[StoredEvent]:
-        """Append `events` after `expected_version`; ConcurrencyError if the stream moved on."""
+        """Append `events` after `expected_version`; ConcurrencyError if the stream moved on.
+
+        The unique (stream, version) index is the check: if anyone appended
+        since `expected_version` was read, version `expected_version + 1` is
+        taken and the insert fails, so no extra read is needed on the hot path.
+        """
         if not self.conn.in_transaction:
             raise RuntimeError("append must run inside a write transaction")
-        current = self.stream_version(stream)
-        if current != expected_version:
-            raise ConcurrencyError(
-                f"stream {stream} is at version {current}, expected {expected_version}"
-            )
         stamp = utc_stamp(now)
-        meta_json = json.dumps(meta or {}, ensure_ascii=False, sort_keys=True)
+        meta_json = _json.encode(meta or {}).decode()
         stored: list[StoredEvent] = []
         for offset, event in enumerate(events, start=1):
             type_ = ev.type_of(event)
@@ -90,7 +97,7 @@ class EventStore:
                 )
             except sqlite3.IntegrityError as exc:
                 raise ConcurrencyError(
-                    f"stream {stream} version {version} was written concurrently"
+                    f"stream {stream} moved past version {expected_version} concurrently"
                 ) from exc
             position = int(cursor.lastrowid or 0)
             stored.append(StoredEvent(position, stream, version, type_,
@@ -114,43 +121,33 @@ class EventStore:
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
             (key, stream, stored[0].position if stored else None,
              stored[-1].position if stored else None,
-             json.dumps(outcome, ensure_ascii=False), utc_stamp(now)),
+             _json.encode(outcome).decode(), utc_stamp(now)),
         )
 
     def read_stream(self, stream: str) -> list[StoredEvent]:
         rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM events WHERE stream = ? ORDER BY version", (stream,)
+            f"SELECT {COLUMNS} FROM events WHERE stream = ? ORDER BY version", (stream,)
         ).fetchall()
-        return [_row_to_event(r) for r in rows]
+        return [row_to_event(r) for r in rows]
 
     def read_all(self, after: int = 0, batch: int = 10_000) -> Iterator[StoredEvent]:
         """Every event after position `after`, in global order, read in batches."""
         while True:
             rows = self.conn.execute(
-                f"SELECT {_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?",
+                f"SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?",
                 (after, batch),
             ).fetchall()
             if not rows:
                 return
             for row in rows:
-                yield _row_to_event(row)
+                yield row_to_event(row)
             after = rows[-1][0]
-
-    def read_owner(self, owner: str, types: Sequence[str], limit: int = 500) -> list[StoredEvent]:
-        """The owner's latest events of the given types, newest first."""
-        marks = ",".join("?" * len(types))
-        rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM events WHERE owner = ? AND type IN ({marks}) "
-            "ORDER BY position DESC LIMIT ?",
-            (owner, *types, limit),
-        ).fetchall()
-        return [_row_to_event(r) for r in rows]
 
     def tail(self, n: int) -> list[StoredEvent]:
         rows = self.conn.execute(
-            f"SELECT {_COLUMNS} FROM events ORDER BY position DESC LIMIT ?", (n,)
+            f"SELECT {COLUMNS} FROM events ORDER BY position DESC LIMIT ?", (n,)
         ).fetchall()
-        return [_row_to_event(r) for r in reversed(rows)]
+        return [row_to_event(r) for r in reversed(rows)]
 
     def last_position(self) -> int:
         row = self.conn.execute("SELECT max(position) FROM events").fetchone()

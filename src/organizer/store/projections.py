@@ -1,4 +1,4 @@
-"""Projectors: fold events into `tasks` and `calendar_links`.
+"""Projectors: fold events into `tasks`, `calendar_links` and `users`.
 
 The fold itself is pure (`apply_task`, `apply_link`: row in, row out); the live
 path applies it row by row inside the append's transaction, and a rebuild
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from organizer.domain import events as e
-from organizer.store.events import EventStore, StoredEvent
+from organizer.store.events import StoredEvent
 
 Row = dict[str, Any]
 
@@ -23,13 +23,15 @@ TASK_COLUMNS = (
 )
 LINK_COLUMNS = (
     "task_id", "calendar_event_id", "ical_uid", "generation", "state", "last_error", "updated_at",
+    "synced_version",
 )
-PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK_COLUMNS)}
+USER_COLUMNS = ("id", "tz", "lang", "updated_at", "version")
+PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK_COLUMNS),
+               "users": ("id", USER_COLUMNS)}
 CHECKPOINT = "projections"
 
 
-def apply_task(row: Row | None, stored: StoredEvent) -> Row | None:
-    event, at = stored.event, stored.recorded_at
+def apply_task(row: Row | None, event: e.Event, at: str) -> Row | None:
     if isinstance(event, e.TaskCreated):
         return {
             "id": event.task_id, "owner": event.owner, "number": event.number,
@@ -54,60 +56,87 @@ def apply_task(row: Row | None, stored: StoredEvent) -> Row | None:
     return row
 
 
-def apply_link(row: Row | None, stored: StoredEvent) -> Row | None:
-    event, at = stored.event, stored.recorded_at
+def apply_link(row: Row | None, event: e.Event, at: str) -> Row | None:
     base: Row = row or {
         "task_id": getattr(event, "task_id", ""), "calendar_event_id": None, "ical_uid": None,
         "generation": 0, "state": "pending", "last_error": None, "updated_at": at,
+        "synced_version": 0,
     }
+    if isinstance(event, e.CalendarInserting):
+        return {**base, "calendar_event_id": event.event_id, "generation": event.generation,
+                "state": "inserting", "updated_at": at}
     if isinstance(event, e.CalendarLinked):
         return {**base, "calendar_event_id": event.event_id, "ical_uid": event.ical_uid,
                 "generation": event.generation, "state": "linked", "last_error": None,
-                "updated_at": at}
+                "updated_at": at, "synced_version": event.task_version}
     if isinstance(event, e.CalendarUpdated):
         return {**base, "calendar_event_id": event.event_id, "state": "linked",
-                "last_error": None, "updated_at": at}
+                "last_error": None, "updated_at": at, "synced_version": event.task_version}
     if isinstance(event, e.CalendarDeleted):
         return {**base, "calendar_event_id": event.event_id, "state": "deleted",
-                "last_error": None, "updated_at": at}
+                "last_error": None, "updated_at": at, "synced_version": event.task_version}
     if isinstance(event, e.CalendarFailed):
         return {**base, "state": "failed", "last_error": event.reason, "updated_at": at}
     return row
 
 
+def apply_user(row: Row | None, event: e.Event, at: str) -> Row | None:
+    base: Row = row or {"id": getattr(event, "user_id", ""), "tz": None, "lang": None,
+                        "updated_at": at, "version": 0}
+    base = {**base, "updated_at": at, "version": base["version"] + 1}
+    if isinstance(event, e.UserTzSet):
+        base["tz"] = event.tz
+    elif isinstance(event, e.UserLangSet):
+        base["lang"] = event.lang
+    return base
+
+
 _TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.completed",
                "task.cancelled", "task.reopened"}
-_LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed"}
+_CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
+_LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed",
+               "calendar.inserting"}
+_USER_TYPES = {"user.tz_set", "user.lang_set"}
 
 
-def _target(stored: StoredEvent) -> tuple[str, str] | None:
-    if stored.type in _TASK_TYPES:
-        return "tasks", stored.event.task_id  # type: ignore[union-attr]
-    if stored.type in _LINK_TYPES:
-        return "calendar_links", stored.event.task_id  # type: ignore[union-attr]
+def _target(type_: str, event: e.Event) -> tuple[str, str] | None:
+    if type_ in _TASK_TYPES:
+        return "tasks", event.task_id  # type: ignore[attr-defined]
+    if type_ in _LINK_TYPES:
+        return "calendar_links", event.task_id  # type: ignore[attr-defined]
+    if type_ in _USER_TYPES:
+        return "users", event.user_id  # type: ignore[attr-defined]
     return None
 
 
-def _apply(table: str, row: Row | None, stored: StoredEvent) -> Row | None:
-    return apply_task(row, stored) if table == "tasks" else apply_link(row, stored)
+_APPLY = {"tasks": apply_task, "calendar_links": apply_link, "users": apply_user}
 
 
-def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> None:
-    """Fold freshly appended events into the live tables (same transaction as the append)."""
+def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str, Row]:
+    """Fold freshly appended events into the live tables (same transaction as the append).
+
+    Returns the rows it wrote, by key.
+    """
     last = None
+    written: dict[str, Row] = {}
     for item in stored:
         last = item.position
-        target = _target(item)
+        target = _target(item.type, item.event)
         if target is None:
             continue
         table, key = target
         key_col, columns = PROJECTIONS[table]
-        cursor = conn.execute(f"SELECT * FROM {table} WHERE {key_col} = ?", (key,))
-        found = cursor.fetchone()
-        row = dict(zip([d[0] for d in cursor.description], found, strict=True)) if found else None
-        new = _apply(table, row, item)
+        row = written.get(key) if table == "tasks" else None
+        if row is None and item.type not in _CREATES:
+            cursor = conn.execute(f"SELECT {','.join(columns)} FROM {table} WHERE {key_col} = ?",
+                                  (key,))
+            found = cursor.fetchone()
+            row = dict(zip(columns, found, strict=True)) if found else None
+        new = _APPLY[table](row, item.event, item.recorded_at)
         if new is None:
             continue
+        if table == "tasks":
+            written[key] = new
         marks = ",".join("?" * len(columns))
         updates = ",".join(f"{c} = excluded.{c}" for c in columns if c != key_col)
         conn.execute(
@@ -121,23 +150,37 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> None:
             "ON CONFLICT(name) DO UPDATE SET position = excluded.position",
             (CHECKPOINT, last),
         )
+    return written
 
 
-def fold_all(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, Row]], int]:
-    """Replay the whole log in memory: {table: {key: row}} and the last position."""
-    tables: dict[str, dict[str, Row]] = {"tasks": {}, "calendar_links": {}}
+def fold_all(conn: sqlite3.Connection, batch: int = 20_000) -> tuple[dict[str, dict[str, Row]], int]:
+    """Replay the whole log in memory: {table: {key: row}} and the last position.
+
+    Reads only the columns the fold needs (no metadata), in batches: a rebuild
+    of a million events is bound by this loop.
+    """
+    tables: dict[str, dict[str, Row]] = {table: {} for table in PROJECTIONS}
+    apply = {table: (_APPLY[table], tables[table]) for table in PROJECTIONS}
+    decode = e.decode
     last = 0
-    for item in EventStore(conn).read_all():
-        last = item.position
-        target = _target(item)
-        if target is None:
-            continue
-        table, key = target
-        rows = tables[table]
-        new = _apply(table, rows.get(key), item)
-        if new is not None:
-            rows[key] = new
-    return tables, last
+    while True:
+        rows = conn.execute(
+            "SELECT position, type, schema_version, data, recorded_at FROM events "
+            "WHERE position > ? ORDER BY position LIMIT ?", (last, batch),
+        ).fetchall()
+        if not rows:
+            return tables, last
+        for position, type_, version, data, at in rows:
+            event = decode(type_, version, data, position)
+            target = _target(type_, event)
+            if target is None:
+                continue
+            table, key = target
+            fold, store = apply[table]
+            new = fold(store.get(key), event, at)
+            if new is not None:
+                store[key] = new
+        last = rows[-1][0]
 
 
 def live_rows(conn: sqlite3.Connection, table: str) -> dict[str, Row]:

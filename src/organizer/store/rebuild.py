@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from organizer.store.db import transaction
 from organizer.store.projections import CHECKPOINT, PROJECTIONS, Row, fold_all, live_rows
@@ -61,7 +62,7 @@ def rebuild(conn: sqlite3.Connection) -> RebuildReport:
             marks = ",".join("?" * len(columns))
             conn.executemany(
                 f"INSERT INTO {fresh} ({','.join(columns)}) VALUES ({marks})",
-                ([row[c] for c in columns] for row in tables[table].values()),
+                map(itemgetter(*columns), tables[table].values()),
             )
             conn.execute(f"DROP TABLE {table}")
             conn.execute(f"ALTER TABLE {fresh} RENAME TO {table}")

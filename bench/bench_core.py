@@ -1,0 +1,243 @@
+"""Core benchmarks: appends through the command path, projection rebuild, CLI start-up.
+
+Every ratio is against a limit or a peer measured in the same run:
+- appends: raw sqlite3 (one row per transaction, identical table, same WAL +
+  synchronous=NORMAL) is the limit; the `eventsourcing` package with its SQLite
+  persistence, given the same synchronous=NORMAL, is the peer.
+- rebuild: executemany-inserting the rows the rebuild produces, raw.
+- `--help`: a bare Typer app with the same command groups and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from organizer.app.database import migrate, open_database
+from organizer.app.tasks import TaskService
+from organizer.domain import commands as c
+from organizer.domain.events import SCHEMA_VERSIONS
+from organizer.settings import load_settings
+from organizer.store.rebuild import rebuild
+
+RAW_TABLE = """CREATE TABLE events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, version INTEGER NOT NULL,
+    type TEXT NOT NULL, schema_version INTEGER NOT NULL, owner TEXT, data TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}', recorded_at TEXT NOT NULL, UNIQUE (stream, version))"""
+
+
+def _metric(metric: str, value: float, unit: str, target: str, ok: bool | None) -> dict[str, Any]:
+    return {"metric": metric, "value": round(value, 3), "unit": unit, "target": target, "ok": ok}
+
+
+def _settings(tmp: Path, name: str) -> Any:
+    return load_settings({"DB_PATH": str(tmp / name / "organizer.db")}, env_file=None)
+
+
+def appends_ours(tmp: Path, n: int) -> float:
+    settings = _settings(tmp, "ours")
+    migrate(settings, say=lambda _l: None)
+    service = TaskService(open_database(settings))
+    started = time.perf_counter()
+    for i in range(n):
+        service.execute(c.AddTask("42", f"задача {i}", None, None, "Europe/Moscow"),
+                        idempotency_key=f"tg:1:{i}")
+    return n / (time.perf_counter() - started)
+
+
+def appends_raw(tmp: Path, n: int) -> float:
+    conn = sqlite3.connect(tmp / "raw.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(RAW_TABLE)
+    payload = json.dumps({"type": "task.created", "title": "задача"})
+    started = time.perf_counter()
+    for i in range(n):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO events (stream, version, type, schema_version, owner, data, "
+                      "recorded_at) VALUES (?, 1, 'task.created', 2, '42', ?, ?)",
+                      (f"task-{i}", payload, "2026-11-28T00:00:00Z"))
+        conn.execute("COMMIT")
+    return n / (time.perf_counter() - started)
+
+
+def appends_eventsourcing(tmp: Path, n: int) -> float:
+    from eventsourcing import sqlite as es_sqlite
+    from eventsourcing.application import Application
+    from eventsourcing.domain import Aggregate, event
+
+    original = es_sqlite.SQLiteConnectionPool._create_connection
+
+    def same_durability(self: Any) -> Any:
+        connection = original(self)
+        connection._sqlite_conn.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    es_sqlite.SQLiteConnectionPool._create_connection = same_durability  # type: ignore[method-assign]
+
+    class Task(Aggregate):
+        @event("Created")
+        def __init__(self, owner: str, title: str) -> None:
+            self.owner = owner
+            self.title = title
+
+    class Tasks(Application):
+        def add(self, owner: str, title: str) -> None:
+            self.save(Task(owner, title))
+
+    app = Tasks(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                     "SQLITE_DBNAME": str(tmp / "es.db")})
+    try:
+        started = time.perf_counter()
+        for i in range(n):
+            app.add("42", f"задача {i}")
+        return n / (time.perf_counter() - started)
+    finally:
+        app.close()
+        es_sqlite.SQLiteConnectionPool._create_connection = original  # type: ignore[method-assign]
+
+
+def seed_log(path: Path, events: int) -> int:
+    """A realistic log written raw: per task created, calendar.linked, completed."""
+    settings = _settings(path, "rebuild")
+    migrate(settings, say=lambda _l: None)
+    conn = open_database(settings)
+    tasks = events // 3
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def rows() -> Any:
+        for i in range(tasks):
+            tid = f"{i:032x}"
+            at = (base + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+            owner = str(i % 50)
+            yield (f"task-{tid}", 1, "task.created", SCHEMA_VERSIONS["task.created"], owner,
+                   json.dumps({"type": "task.created", "task_id": tid, "owner": owner,
+                               "number": i // 50 + 1, "title": f"задача номер {i}",
+                               "due_date": "2026-12-01", "due_time": "10:00",
+                               "due_at": "2026-12-01T07:00:00Z", "tz": "Europe/Moscow",
+                               "source_text": f"1 декабря в 10 задача номер {i}"},
+                              ensure_ascii=False), at)
+            yield (f"calendar-{tid}", 1, "calendar.linked", 1, None,
+                   json.dumps({"type": "calendar.linked", "task_id": tid, "event_id": "o" + tid,
+                               "ical_uid": tid + "@organizer", "generation": 0}), at)
+            yield (f"task-{tid}", 2, "task.completed", 1, owner,
+                   json.dumps({"type": "task.completed", "task_id": tid}), at)
+
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany("INSERT INTO events (stream, version, type, schema_version, owner, data, "
+                     "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows())
+    conn.execute("COMMIT")
+    conn.close()
+    return tasks * 3
+
+
+def rebuild_vs_raw(tmp: Path, events: int) -> tuple[float, float, int]:
+    count = seed_log(tmp, events)
+    settings = _settings(tmp, "rebuild")
+    conn = open_database(settings)
+    started = time.perf_counter()
+    rebuild(conn)
+    ours = time.perf_counter() - started
+    tasks = conn.execute("SELECT * FROM tasks").fetchall()
+    links = conn.execute("SELECT * FROM calendar_links").fetchall()
+    schema = {r[0]: r[1] for r in conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE name IN ('tasks', 'calendar_links')")}
+    conn.close()
+    raw = sqlite3.connect(tmp / "raw_rows.db", isolation_level=None)
+    raw.execute("PRAGMA journal_mode = WAL")
+    raw.execute("PRAGMA synchronous = NORMAL")
+    for sql in schema.values():
+        raw.execute(sql)
+    started = time.perf_counter()
+    raw.execute("BEGIN IMMEDIATE")
+    raw.executemany(f"INSERT INTO tasks VALUES ({','.join('?' * len(tasks[0]))})", tasks)
+    raw.executemany(f"INSERT INTO calendar_links VALUES ({','.join('?' * len(links[0]))})", links)
+    raw.execute("COMMIT")
+    limit = time.perf_counter() - started
+    raw.close()
+    return ours, limit, count
+
+
+BARE_TYPER = """
+import typer
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+for group in ("projections", "events", "config", "task", "ops", "canon", "backup"):
+    sub = typer.Typer(rich_markup_mode=None)
+    @sub.command("x")
+    def x() -> None:
+        pass
+    @sub.command("daily-check")
+    def y() -> None:
+        pass
+    app.add_typer(sub, name=group)
+for name in ("run", "api", "worker", "bot", "migrate", "parse"):
+    app.command(name)(lambda: None)
+app()
+"""
+
+
+def _wall(args: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(args, capture_output=True, check=False)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def help_times(runs: int) -> dict[str, float]:
+    organizer = [sys.executable, "-m", "organizer"]
+    bare = [sys.executable, "-c", BARE_TYPER]
+    return {
+        "bare": _wall([*bare, "--help"], runs),
+        "bare_sub": _wall([*bare, "ops", "daily-check", "--help"], runs),
+        "ours": _wall([*organizer, "--help"], runs),
+        "ours_sub": _wall([*organizer, "ops", "daily-check", "--help"], runs),
+    }
+
+
+def run(quick: bool) -> dict[str, Any]:
+    n = 2000 if quick else 10_000
+    events = 200_000 if quick else 1_000_000
+    metrics = []
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        raw = appends_raw(tmp, n)
+        ours = appends_ours(tmp, n)
+        peer = appends_eventsourcing(tmp, n)
+        metrics += [
+            _metric("appends/s, AddTask through TaskService (1 per tx)", ours, "ops/s", "", None),
+            _metric("appends/s, raw sqlite3 1 row per tx (limit)", raw, "ops/s", "", None),
+            _metric("appends/s, eventsourcing 9 SQLite (peer)", peer, "ops/s", "", None),
+            _metric("appends: ours / raw limit", ours / raw, "x", ">= 0.5", ours / raw >= 0.5),
+            _metric("appends: ours / eventsourcing", ours / peer, "x", ">= 1.0", ours / peer >= 1.0),
+        ]
+        took, limit, count = rebuild_vs_raw(tmp, events)
+        metrics += [
+            _metric(f"rebuild from {count:,} events", took, "s", "<= 20", took <= 20),
+            _metric("rebuild / raw executemany of its rows", took / limit, "x", "<= 3",
+                    took / limit <= 3),
+        ]
+    walls = help_times(3 if quick else 7)
+    metrics += [
+        _metric("organizer --help", walls["ours"], "s", "", None),
+        _metric("organizer --help / bare Typer", walls["ours"] / walls["bare"], "x", "<= 1.3",
+                walls["ours"] / walls["bare"] <= 1.3),
+        _metric("ops daily-check --help / bare Typer", walls["ours_sub"] / walls["bare_sub"], "x",
+                "<= 1.3", walls["ours_sub"] / walls["bare_sub"] <= 1.3),
+    ]
+    return {"name": "core", "metrics": metrics}
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    print(json.dumps(run("--quick" in sys.argv), indent=2))

@@ -1,0 +1,1 @@
+"""The HTTP API: `/health` that tells the truth and `/metrics` for Prometheus."""

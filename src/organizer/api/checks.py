@@ -1,0 +1,158 @@
+"""The checks behind /health, each a plain function over one read connection.
+
+Every check returns a Check with its own status (ok, degraded, fail) and a
+one-line reason; nothing here ever puts a setting's value that could be a
+secret into a reason.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from organizer.app.calendar_mode import DEGRADED, current_mode
+from organizer.errors import OrganizerError
+from organizer.settings import Settings
+from organizer.store import heartbeats
+from organizer.store.backup import latest_backup
+from organizer.store.db import table_names
+from organizer.store.migrations import REQUIRED_TABLES, check_drift, read_status
+from organizer.store.projections import checkpoint
+from organizer.store.volume import verify_volume
+
+OK, DEGRADED_STATUS, FAIL = "ok", "degraded", "fail"
+HEARTBEAT_STALE_S = 30.0
+BACKUP_STALE_S = 26 * 3600.0
+
+
+@dataclass
+class Check:
+    status: str
+    reason: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "reason": self.reason, **self.detail}
+
+
+class CanonView(Protocol):
+    """What health needs of the live canon."""
+
+    @property
+    def current(self) -> Any: ...
+
+    @property
+    def last_error(self) -> str | None: ...
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def volume(settings: Settings) -> Check:
+    if not settings.expected_db_volume:
+        return Check(OK, "not required (EXPECTED_DB_VOLUME is unset)")
+    try:
+        mount = verify_volume(settings.db_path, settings.expected_db_volume)
+    except OrganizerError as exc:
+        return Check(FAIL, str(exc))
+    except OSError as exc:
+        return Check(FAIL, f"cannot read the mount table: {exc.strerror}")
+    name = mount.volume if mount else settings.expected_db_volume
+    return Check(OK, f"{settings.db_path} is on docker volume {name}", {"volume": name})
+
+
+def canon(live: CanonView | None, settings: Settings) -> Check:
+    if live is None or live.current is None:
+        return Check(FAIL, f"no canon loaded from {settings.canon_path}")
+    loaded = live.current
+    detail = {"version": loaded.version, "sha256": loaded.sha256}
+    if not settings.canon_path.exists():
+        return Check(DEGRADED_STATUS, f"{settings.canon_path} is gone; serving the last good "
+                     f"canon {loaded.version}; restore the file or its mount", detail)
+    error = live.last_error
+    if error:
+        return Check(DEGRADED_STATUS, f"the last edit was refused ({error}); serving "
+                     f"{loaded.version}", detail)
+    return Check(OK, f"canon {loaded.version} loaded", detail)
+
+
+def schema(conn: sqlite3.Connection, settings: Settings) -> tuple[Check, Check]:
+    """(schema at the latest migration, required tables present)."""
+    try:
+        status = read_status(conn, settings.migrations_dir)
+        check_drift(status, settings.migrations_dir, settings.db_path)
+    except OrganizerError as exc:
+        schema_check = Check(FAIL, str(exc))
+    else:
+        detail = {"version": status.version, "latest": status.latest}
+        if status.pending:
+            schema_check = Check(FAIL, f"schema {status.version}, {len(status.pending)} "
+                                 "migration(s) pending; run `organizer migrate`", detail)
+        else:
+            schema_check = Check(OK, f"at {status.version}", detail)
+    missing = sorted(REQUIRED_TABLES - table_names(conn))
+    if missing:
+        tables = Check(FAIL, f"missing table(s): {', '.join(missing)}; the runtime cannot "
+                       "work (run `organizer migrate` against this DB_PATH)", {"missing": missing})
+    else:
+        tables = Check(OK, f"all {len(REQUIRED_TABLES)} required tables present")
+    return schema_check, tables
+
+
+def calendar(conn: sqlite3.Connection, settings: Settings) -> Check:
+    mode, reason = current_mode(conn, settings)
+    status = DEGRADED_STATUS if mode == DEGRADED else OK
+    return Check(status, reason, {"mode": mode})
+
+
+def heartbeat(beats: dict[str, dict[str, Any]], daemon: str, now: datetime,
+              off: str | None = None) -> Check:
+    if off:
+        return Check(OK, f"off: {off}", {"state": "off"})
+    beat = beats.get(daemon)
+    if beat is None:
+        return Check(DEGRADED_STATUS, f"no heartbeat from the {daemon} yet; is it running?")
+    age = heartbeats.age_seconds(beat["beat_at"], now)
+    detail = {"age_s": round(age, 1)}
+    if age > HEARTBEAT_STALE_S:
+        return Check(DEGRADED_STATUS, f"last heartbeat {_age(age)} ago; the {daemon} is "
+                     "stopped or stuck", detail)
+    if beat["status"] != "ok":
+        return Check(DEGRADED_STATUS, f"{daemon} reports {beat['status']}", detail)
+    return Check(OK, f"beat {_age(age)} ago", detail)
+
+
+def projector_lag(conn: sqlite3.Connection) -> Check:
+    last = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]
+    lag = int(last) - checkpoint(conn)
+    if lag > 0:
+        return Check(DEGRADED_STATUS, f"projections are {lag} event(s) behind the log; run "
+                     "`organizer projections verify`", {"lag": lag})
+    return Check(OK, "projections are current", {"lag": 0})
+
+
+def backup(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Check:
+    record = latest_backup(settings.backup_dir)
+    if record is None:
+        first = conn.execute("SELECT min(recorded_at) FROM events").fetchone()[0]
+        young = first is None or (now - _parse(first)).total_seconds() < BACKUP_STALE_S
+        if young:
+            return Check(OK, "no backup yet (the database is less than a day old)")
+        return Check(DEGRADED_STATUS, "no backup yet; run `organizer backup create`")
+    age = (now - _parse(record.created_at)).total_seconds()
+    detail = {"age_s": round(age), "file": record.file}
+    if age > BACKUP_STALE_S:
+        return Check(DEGRADED_STATUS, f"last backup {_age(age)} ago; run `organizer backup "
+                     "create`", detail)
+    return Check(OK, f"last backup {_age(age)} ago", detail)
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)

@@ -1,0 +1,244 @@
+"""What the bot does with one message from an allowed person: text → canon parser → command.
+
+Synchronous and free of Telegram types: the handlers run it in the bot's database
+thread. Every state change goes through TaskService / UserService with the
+update's idempotency key, so a redelivered update changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from organizer.app.tasks import TaskService, utcnow
+from organizer.app.users import LANGS, InvalidSetting, UserService
+from organizer.bot.keyboards import task_buttons
+from organizer.bot.replies import Reply, say, task_when, when_text
+from organizer.domain import commands as c
+from organizer.errors import AmbiguousRef, DomainError, NothingToUndo, TaskNotFound
+from organizer.settings import Settings
+
+if TYPE_CHECKING:
+    from organizer.canon import Canon
+
+_SCOPES = ("today", "tomorrow", "week", "overdue", "all")
+_SLASH = re.compile(r"^\s*/\w+(?:@\w+)?")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message as the conversation sees it."""
+
+    key: str              # idempotency key: tg:<bot id>:<update_id>
+    user_id: int
+    text: str
+    tg_lang: str | None = None  # Telegram's language_code of the sender
+
+
+class Conversation:
+    """Turns a person's text into commands and replies, on one connection."""
+
+    def __init__(self, conn: sqlite3.Connection, settings: Settings,
+                 canon: Callable[[], Canon], clock: Callable[[], datetime] = utcnow) -> None:
+        self.conn, self.settings, self.canon, self.clock = conn, settings, canon, clock
+        self.tasks = TaskService(conn, clock)
+        self.users = UserService(conn, clock)
+
+    # -- who and how ----------------------------------------------------------
+
+    def allowed(self, user_id: int) -> bool:
+        return user_id in self.settings.tg_allowed_user_ids
+
+    def profile(self, user_id: int, tg_lang: str | None = None) -> tuple[str, str]:
+        """(time zone, language) of the person: their settings, else the defaults."""
+        found = self.users.get(str(user_id))
+        lang = found.lang or ("en" if (tg_lang or "").startswith("en") else "ru")
+        return found.tz or self.settings.default_tz, lang
+
+    def denied(self, msg: Incoming) -> Reply:
+        _, lang = self.profile(msg.user_id, msg.tg_lang)
+        return Reply(say(self.canon(), "start_denied", lang, user_id=msg.user_id))
+
+    def start(self, msg: Incoming) -> Reply:
+        if not self.allowed(msg.user_id):
+            return self.denied(msg)
+        _, lang = self.profile(msg.user_id, msg.tg_lang)
+        canon = self.canon()
+        return Reply(say(canon, "start_allowed", lang) + "\n"
+                     + say(canon, "start_id", lang, user_id=msg.user_id))
+
+    def set_tz(self, msg: Incoming, name: str) -> Reply:
+        _, lang = self.profile(msg.user_id, msg.tg_lang)
+        try:
+            found = self.users.set_tz(str(msg.user_id), name, idempotency_key=msg.key,
+                                      meta=self._meta(msg))
+        except InvalidSetting:
+            return Reply(say(self.canon(), "tz_invalid", lang, tz=name))
+        return Reply(say(self.canon(), "tz_set", lang, tz=found.tz))
+
+    def set_lang(self, msg: Incoming, lang_name: str) -> Reply:
+        try:
+            self.users.set_lang(str(msg.user_id), lang_name, idempotency_key=msg.key,
+                                meta=self._meta(msg))
+        except InvalidSetting:
+            _, lang = self.profile(msg.user_id, msg.tg_lang)
+            return Reply(say(self.canon(), "error", lang,
+                             message=f"{lang_name!r}: " + " / ".join(LANGS)))
+        _, lang = self.profile(msg.user_id, msg.tg_lang)
+        return Reply(say(self.canon(), "help", lang))
+
+    # -- text -------------------------------------------------------------------
+
+    def on_text(self, msg: Incoming) -> Reply:
+        """Parse the text and act on it; DomainErrors become replies."""
+        from organizer.parsing import parse
+
+        tz, lang = self.profile(msg.user_id, msg.tg_lang)
+        now = self.clock()
+        canon = self.canon()
+        parsed = parse(msg.text, now, tz, canon)
+        if (not self.users.get(str(msg.user_id)).lang and parsed.lang in LANGS
+                and _WORDS.search(_SLASH.sub("", msg.text))):
+            lang = parsed.lang  # the language the person wrote in, when there are words
+        owner = str(msg.user_id)
+        try:
+            return self._act(parsed, msg, owner, tz, lang, now)
+        except TaskNotFound:
+            return Reply(say(canon, "not_found", lang, ref=parsed.ref or msg.text))
+        except AmbiguousRef as exc:
+            count = re.search(r"matches (\d+) tasks", str(exc))
+            return Reply(say(canon, "ambiguous", lang, ref=parsed.ref or msg.text,
+                             count=count.group(1) if count else "2+"))
+        except NothingToUndo:
+            return Reply(say(canon, "nothing_to_undo", lang))
+        except DomainError as exc:
+            return Reply(say(canon, "error", lang, message=str(exc)))
+
+    def _act(self, parsed: Any, msg: Incoming, owner: str, tz: str, lang: str,
+             now: datetime) -> Reply:
+        canon, intent = self.canon(), parsed.intent
+        meta = self._meta(msg)
+        if intent == "add_task" and parsed.title:
+            command = c.AddTask(owner, parsed.title, parsed.due_date, parsed.due_time, tz,
+                                msg.text)
+            outcome = self.tasks.execute(command, idempotency_key=msg.key, meta=meta)
+            assert outcome.task is not None
+            return self.created(outcome.task, tz, lang, now, _alternative(parsed))
+        if intent == "list_tasks":
+            return self.listing(owner, parsed.scope or "all", tz, lang, now)
+        if intent in ("complete_task", "cancel_task") and parsed.ref:
+            task_id = self.tasks.resolve(owner, parsed.ref)
+            command_cls = c.CompleteTask if intent == "complete_task" else c.CancelTask
+            outcome = self.tasks.execute(command_cls(task_id), idempotency_key=msg.key,
+                                         meta=meta)
+            assert outcome.task is not None
+            return self.state_reply(outcome.task, tz, lang, now)
+        if intent == "reschedule_task" and parsed.ref and parsed.due_date:
+            task_id = self.tasks.resolve(owner, parsed.ref)
+            move = c.RescheduleTask(task_id, parsed.due_date, parsed.due_time, tz, msg.text)
+            outcome = self.tasks.execute(move, idempotency_key=msg.key, meta=meta)
+            assert outcome.task is not None
+            return self.state_reply(outcome.task, tz, lang, now)
+        if intent == "undo":
+            outcome = self.tasks.execute(c.Undo(owner), idempotency_key=msg.key, meta=meta)
+            task = outcome.task or {}
+            return Reply(say(canon, "undo_done", lang,
+                             what=f"{task.get('number')}. {task.get('title')}"))
+        if intent == "help":
+            return Reply(say(canon, "help", lang))
+        return Reply(say(canon, "unknown", lang))
+
+    def _meta(self, msg: Incoming) -> dict[str, Any]:
+        return {"channel": "telegram", "key": msg.key, "source_text": msg.text}
+
+    # -- replies about tasks -----------------------------------------------------
+
+    def created(self, task: dict[str, Any], tz: str, lang: str, now: datetime,
+                alternative: tuple[date, time | None] | None = None) -> Reply:
+        canon = self.canon()
+        when = task_when(task, tz, lang, now)
+        if when:
+            text = say(canon, "task_created", lang, number=task["number"], title=task["title"],
+                       when=when)
+        else:
+            text = say(canon, "task_created_no_time", lang, number=task["number"],
+                       title=task["title"])
+        alt_label = None
+        if alternative is not None:
+            today = now.astimezone(ZoneInfo(tz)).date()
+            alt_label = when_text(alternative[0], alternative[1], lang, today)
+            text += "\n" + say(canon, "ambiguous_time", lang, when=when, alternative=alt_label)
+        return Reply(text, task_buttons(canon, task, lang, alternative, alt_label))
+
+    def state_reply(self, task: dict[str, Any], tz: str, lang: str, now: datetime) -> Reply:
+        """The task's current state in words; open tasks keep their buttons."""
+        canon = self.canon()
+        values = {"number": task["number"], "title": task["title"]}
+        if task["status"] == "done":
+            return Reply(say(canon, "task_done", lang, **values))
+        if task["status"] == "cancelled":
+            return Reply(say(canon, "task_cancelled", lang, **values))
+        when = task_when(task, tz, lang, now)
+        if task["version"] > 1 and when:
+            text = say(canon, "task_rescheduled", lang, when=when, **values)
+        elif when:
+            text = say(canon, "task_created", lang, when=when, **values)
+        else:
+            text = say(canon, "task_created_no_time", lang, **values)
+        return Reply(text, task_buttons(canon, task, lang))
+
+    def listing(self, owner: str, scope: str, tz: str, lang: str, now: datetime) -> Reply:
+        canon = self.canon()
+        scope = scope if scope in _SCOPES else "all"
+        today = now.astimezone(ZoneInfo(tz)).date()
+        rows = [t for t in self.tasks.list(owner) if _in_scope(t, scope, tz, today, now)]
+        if not rows:
+            return Reply(say(canon, "list_empty", lang))
+        lines = [say(canon, f"list_header.{scope}", lang, count=len(rows))]
+        for task in rows:
+            lines.append(say(canon, "list_item", lang, number=task["number"],
+                             title=task["title"], when=task_when(task, tz, lang, now)).rstrip())
+        return Reply("\n".join(lines))
+
+
+def _in_scope(task: dict[str, Any], scope: str, tz: str, today: date, now: datetime) -> bool:
+    from organizer.bot.replies import local_due
+
+    day, at = local_due(task, tz)
+    if scope == "all":
+        return True
+    if day is None:
+        return False
+    if scope == "today":
+        return day == today
+    if scope == "tomorrow":
+        return day == today + timedelta(days=1)
+    if scope == "week":
+        return today <= day < today + timedelta(days=7)
+    if task.get("due_at"):  # overdue
+        return str(task["due_at"]) < now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return day < today
+
+
+def _alternative(parsed: Any) -> tuple[date, time | None] | None:
+    """The other reading of an ambiguous time, in whatever shape the parser gives it."""
+    alt = getattr(parsed, "alternative", None)
+    if alt is None:
+        return None
+    if isinstance(alt, tuple):
+        return alt[0], alt[1]
+    if isinstance(alt, dict):
+        day, at = alt.get("due_date"), alt.get("due_time")
+    else:
+        day, at = getattr(alt, "due_date", None), getattr(alt, "due_time", None)
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    if isinstance(at, str):
+        at = time.fromisoformat(at)
+    return (day, at) if isinstance(day, date) else None

@@ -1,0 +1,90 @@
+"""Inline buttons under a task's reply, and what pressing one does.
+
+Callback data (≤ 64 bytes): `done:<task id>`, `cancel:<task id>`,
+`alt:<task id>:<YYYYMMDD>[<HHMM>]` (the other reading of an ambiguous time).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from organizer.bot.replies import Button, Reply, say
+
+if TYPE_CHECKING:
+    from organizer.bot.conversation import Conversation
+    from organizer.canon import Canon
+
+_DATA = re.compile(r"^(done|cancel|alt):([0-9a-f]{1,40})(?::(\d{8})(\d{4})?)?$")
+
+
+@dataclass(frozen=True)
+class Press:
+    action: str
+    task_id: str
+    due_date: date | None = None
+    due_time: time | None = None
+
+
+def task_buttons(canon: Canon, task: dict[str, Any], lang: str,
+                 alternative: tuple[date, time | None] | None = None,
+                 alt_label: str | None = None) -> tuple[tuple[Button, ...], ...]:
+    """Done and Cancel for an open task, plus the alternative reading when there is one."""
+    if task["status"] != "open":
+        return ()
+    rows: list[tuple[Button, ...]] = [(
+        Button(say(canon, "button_done", lang), f"done:{task['id']}"),
+        Button(say(canon, "button_cancel", lang), f"cancel:{task['id']}"),
+    )]
+    if alternative is not None and alt_label:
+        day, at = alternative
+        data = f"alt:{task['id']}:{day:%Y%m%d}" + (f"{at:%H%M}" if at else "")
+        rows.append((Button(say(canon, "button_alternative", lang, alternative=alt_label),
+                            data),))
+    return tuple(rows)
+
+
+def parse_press(data: str) -> Press | None:
+    found = _DATA.match(data or "")
+    if found is None:
+        return None
+    action, task_id, day, at = found.groups()
+    return Press(
+        action, task_id,
+        datetime.strptime(day, "%Y%m%d").date() if day else None,
+        datetime.strptime(at, "%H%M").time() if at else None,
+    )
+
+
+def on_press(conv: Conversation, key: str, user_id: int, data: str,
+             tg_lang: str | None = None) -> Reply:
+    """Apply a button press; the Reply is the message's new state and the callback answer."""
+    from organizer.domain import commands as c
+    from organizer.errors import DomainError
+
+    tz, lang = conv.profile(user_id, tg_lang)
+    canon, now = conv.canon(), conv.clock()
+    press = parse_press(data)
+    task = conv.tasks.get(press.task_id) if press else None
+    if press is None or task is None or task["owner"] != str(user_id):
+        # Someone else's task reads exactly like a missing one: nothing is shown.
+        return Reply("", answer=say(canon, "not_found", lang, ref=data.split(":")[0]))
+    command: c.TaskCommand
+    if press.action == "done":
+        command = c.CompleteTask(press.task_id)
+    elif press.action == "cancel":
+        command = c.CancelTask(press.task_id)
+    else:
+        command = c.RescheduleTask(press.task_id, press.due_date, press.due_time, tz,
+                                   f"[button] {data}")
+    meta = {"channel": "telegram", "key": key, "source_text": f"[button] {data}"}
+    try:
+        outcome = conv.tasks.execute(command, idempotency_key=key, meta=meta)
+    except DomainError as exc:
+        current = conv.state_reply(task, tz, lang, now)
+        return Reply(current.text, current.buttons, answer=str(exc)[:190])
+    assert outcome.task is not None
+    reply = conv.state_reply(outcome.task, tz, lang, now)
+    return Reply(reply.text, reply.buttons, answer=reply.text.split("\n")[0][:190])

@@ -1,0 +1,135 @@
+"""`parse`: one message, a moment and a zone in; an intent with its slots out."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from organizer.parsing.extract import find_pieces
+from organizer.parsing.grammar import Grammar, group_span
+from organizer.parsing.intents import Detected, detect, original_span, scope_of
+from organizer.parsing.model import Parsed
+from organizer.parsing.normalise import Message, one_typo_apart, read_message, with_first_word
+from organizer.parsing.resolve import resolve
+from organizer.parsing.title import make_ref, make_title
+
+if TYPE_CHECKING:
+    from organizer.canon.model import Canon
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
+
+def parse(text: str, now: datetime, tz: str, canon: Canon) -> Parsed:
+    """Understand one message; never raises on any text.
+
+    `now` is converted to `tz` first (a naive `now` is taken as already local);
+    dates and times in the result are local to `tz`. An unknown `tz` raises
+    ZoneInfoNotFoundError: zones are checked where they are configured.
+    """
+    zone = ZoneInfo(tz)
+    local_now = now.astimezone(zone) if now.tzinfo is not None else now.replace(tzinfo=zone)
+    try:
+        return parse_local(text, local_now, canon.grammar)
+    except Exception:  # a parser bug must not take a daemon down; the fuzz test hunts them
+        return Parsed("unknown", lang=language(text))
+
+
+def language(text: str) -> str:
+    """ "en" when the message has more Latin than Cyrillic letters, else "ru"."""
+    sample = text[:500]
+    return "en" if len(_LATIN.findall(sample)) > len(_CYRILLIC.findall(sample)) else "ru"
+
+
+def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
+    """`parse` with `now` already local and no safety net (what the fuzz test calls)."""
+    lang = language(text)
+    message = read_message(text, grammar.symbols, grammar.polite, grammar.leading)
+    detected = detect(message, grammar)
+    if detected is None:
+        message, detected = _with_typo_fixed(message, grammar)
+    if detected is None:
+        return _task(message, now, grammar, lang)
+    intent, match = detected.intent, detected.match
+    if intent in ("complete_task", "cancel_task"):
+        return Parsed(intent, ref=_ref(message, match, grammar), lang=lang)
+    if intent == "reschedule_task":
+        return _reschedule(message, detected, now, grammar, lang)
+    if intent == "list_tasks":
+        return Parsed(intent, scope=scope_of(message.command, grammar), lang=lang)
+    if intent == "add_task":
+        return _task(message, now, grammar, lang)
+    return Parsed(intent, lang=lang)
+
+
+def _with_typo_fixed(message: Message, grammar: Grammar) -> tuple[Message, Detected | None]:
+    """Retry with a misspelt first command word ("гатово 3"); the message as is otherwise."""
+    if not message.tokens or len(message.tokens[0].text) < 5:
+        return message, None
+    first = message.tokens[0].text
+    if first.endswith(("ть", "ться", "ти", "чь")):
+        return message, None  # an infinitive is a to-do, never a misspelt command
+    for word in sorted(grammar.command_words):
+        if first != word and one_typo_apart(first, word):
+            fixed = with_first_word(message, word)
+            detected = detect(fixed, grammar)
+            if detected is not None and detected.intent != "unknown":
+                return fixed, detected
+    return message, None
+
+
+def _task(message: Message, now: datetime, grammar: Grammar, lang: str) -> Parsed:
+    when = resolve(find_pieces(message.flat, grammar.time), now, grammar.time)
+    title = make_title(message.original, when.spans, grammar)
+    if title is None:
+        return Parsed("unknown", lang=lang)
+    return Parsed(
+        "add_task",
+        title=title,
+        due_date=when.due_date,
+        due_time=when.due_time,
+        lang=lang,
+        alternative=when.alternative,
+    )
+
+
+def _group_span(message: Message, match: re.Match[str] | None, group: str) -> tuple[int, int]:
+    span = group_span(match, group) if match is not None else None
+    if span is None:
+        return (0, 0)
+    return original_span(message, *span)
+
+
+def _ref(message: Message, match: re.Match[str] | None, grammar: Grammar) -> str | None:
+    start, end = _group_span(message, match, "ref")
+    if start == end:
+        return None
+    return make_ref(message.original[start:end], grammar)
+
+
+def _reschedule(
+    message: Message, detected: Detected, now: datetime, grammar: Grammar, lang: str
+) -> Parsed:
+    match = detected.match
+    start, end = _group_span(message, match, "rest")
+    ref_spans: list[tuple[int, int]] = []
+    if start == end:
+        start, end = _group_span(message, match, "when")
+    else:
+        ref_spans = [(start, end)]
+    pieces = find_pieces(message.flat[start:end], grammar.time, loose=True)
+    when = resolve(pieces, now, grammar.time)
+    if ref_spans:
+        ref = make_ref(message.original[start:end], grammar, when.spans)
+    else:
+        ref = _ref(message, match, grammar)
+    return Parsed(
+        "reschedule_task",
+        ref=ref,
+        due_date=when.due_date,
+        due_time=when.due_time,
+        lang=lang,
+        alternative=when.alternative,
+    )

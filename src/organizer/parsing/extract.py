@@ -1,0 +1,43 @@
+"""Finding the date and time expressions of a message: spans and what they say.
+
+Nothing here knows the current date; resolving pieces into a date and a time
+is `resolve.py`'s job, so every rule stays a pure text-to-piece function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from organizer.parsing.pieces import DATE, Piece
+from organizer.parsing.rules import HANDLERS, prep_of
+from organizer.parsing.timegrammar import TimeGrammar
+
+
+def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list[Piece]:
+    """Every date or time expression in `flat`, without overlaps, in text order."""
+    flat, words_end = grammar.with_digits(flat)
+    taken = bytearray(len(flat))
+    pieces: list[Piece] = []
+    for name, pattern in grammar.loose_rules if loose else grammar.rules:
+        handler = HANDLERS[name]
+        for match in pattern.finditer(flat):
+            start, end = match.span()
+            if start == end or any(taken[start:end]):
+                continue
+            if not loose and name == "clock_bare" and prep_of(match) in grammar.loose_prepositions:
+                continue  # "на 5" is a time only in a reschedule ("перенеси 3 на 5")
+            piece = handler(match, grammar)
+            if piece is None:
+                continue
+            if piece.kind == DATE and grammar.not_due.search(flat, max(0, start - 12), start):
+                # "письмо от 10.03": the date names the letter; it stays in the title and
+                # no later rule may read it as a time either
+                taken[start:end] = b"\x01" * (end - start)
+                continue
+            if piece.end in words_end:  # the match ended on a number word's digits
+                piece = replace(piece, end=words_end[piece.end])
+                start, end = piece.start, piece.end
+            pieces.append(piece)
+            taken[start:end] = b"\x01" * (end - start)
+    pieces.sort(key=lambda p: p.start)
+    return pieces

@@ -1,0 +1,194 @@
+"""Everything the parser needs from a canon, compiled once when the canon loads.
+
+`build_grammar` assumes a canon that passed the schema; `pattern_errors`
+compiles each pattern on its own so `canon check` can point at the one that
+does not compile.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from organizer.parsing.timegrammar import TimeGrammar, build_time_grammar
+from organizer.parsing.vocab import alternation, fold
+
+INTENTS = (
+    "add_task",
+    "list_tasks",
+    "complete_task",
+    "cancel_task",
+    "reschedule_task",
+    "undo",
+    "help",
+    "unknown",
+)
+SCOPES = ("overdue", "week", "tomorrow", "today", "all")
+_MACRO = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+
+YamlPath = tuple[str | int, ...]
+
+
+class PatternError(Exception):
+    """A canon pattern that does not compile, with its place in the canon."""
+
+    def __init__(self, path: YamlPath, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Grammar:
+    max_command_chars: int
+    symbols: dict[str, str]
+    polite: frozenset[str]
+    leading: frozenset[str]
+    command_words: frozenset[str]
+    intents: tuple[tuple[str, re.Pattern[str]], ...]
+    scopes: tuple[tuple[str, re.Pattern[str]], ...]
+    default_scope: str
+    title_prefix: re.Pattern[str]
+    title_words: re.Pattern[str]
+    title_trailing: frozenset[str]
+    ref_prefix: re.Pattern[str]
+    ref_trailing: frozenset[str]
+    time: TimeGrammar
+
+
+def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
+    """Replace `{{name}}` by the macro's regex (a word list becomes an alternation)."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in macros:
+            raise KeyError(name)
+        value = macros[name]
+        return alternation(value) if isinstance(value, list) else f"(?:{value})"
+
+    for _ in range(5):  # macros may use macros, a few levels deep
+        expanded = _MACRO.sub(substitute, pattern)
+        if expanded == pattern:
+            return expanded
+        pattern = expanded
+    return pattern
+
+
+def _patterns(data: Mapping[str, Any]) -> Iterator[tuple[YamlPath, str]]:
+    """Every regex of the canon with its path, before macro expansion."""
+    for name, spec in data.get("intents", {}).items():
+        if not isinstance(spec, Mapping):
+            continue
+        for key in ("patterns", "strip_prefixes"):
+            for index, pattern in enumerate(spec.get(key, []) or []):
+                yield ("intents", name, key, index), pattern
+        for scope, patterns in (spec.get("scopes") or {}).items():
+            for index, pattern in enumerate(patterns or []):
+                yield ("intents", name, "scopes", scope, index), pattern
+    for index, pattern in enumerate(data.get("refs", {}).get("strip_prefixes", []) or []):
+        yield ("refs", "strip_prefixes", index), pattern
+    for index, pattern in enumerate(data.get("time", {}).get("counted_words", []) or []):
+        yield ("time", "counted_words", index), pattern
+    for name, value in (data.get("macros") or {}).items():
+        if isinstance(value, str):
+            yield ("macros", name), value
+
+
+def pattern_errors(data: Mapping[str, Any]) -> list[PatternError]:
+    """Each pattern that does not compile, or names a macro that does not exist."""
+    errors: list[PatternError] = []
+    macros = data.get("macros") or {}
+    for path, pattern in _patterns(data):
+        if not isinstance(pattern, str):
+            continue
+        try:
+            re.compile(expand_macros(pattern, macros))
+        except KeyError as exc:
+            errors.append(PatternError(path, f"unknown macro {{{{{exc.args[0]}}}}}"))
+        except re.error as exc:
+            errors.append(PatternError(path, f"regex does not compile: {exc}"))
+    return errors
+
+
+def _fold_pattern(pattern: str) -> str:
+    # Only ё: lower-casing a regex would turn \S into \s.
+    return pattern.replace("ё", "е").replace("Ё", "Е")
+
+
+def _compile(pattern: str, macros: Mapping[str, Any]) -> re.Pattern[str]:
+    return re.compile(_fold_pattern(expand_macros(pattern, macros)))
+
+
+def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
+    """An intent's patterns as one regex, tried in order (one compile instead of many).
+
+    Each pattern's named groups get a suffix ("ref" -> "ref__2") because a regex
+    may not name two groups alike; `group_span` finds whichever took part.
+    """
+    if not patterns:
+        return re.compile("(?!)")
+    parts = []
+    for index, pattern in enumerate(patterns):
+        expanded = _fold_pattern(expand_macros(pattern, macros))
+        suffix = f"__{index}"
+        expanded = _GROUP_NAME.sub(rf"\g<1>\g<2>{suffix}>", expanded)
+        expanded = _GROUP_REF.sub(rf"(?P=\g<1>{suffix})", expanded)
+        parts.append(f"(?:{expanded})")
+    return re.compile("|".join(parts))
+
+
+def group_span(match: re.Match[str], name: str) -> tuple[int, int] | None:
+    """The span of group `name` (any of its suffixed copies) that took part in the match."""
+    for group in match.re.groupindex:
+        if group.split("__")[0] == name and match.group(group) is not None:
+            return match.span(group)
+    return None
+
+
+_GROUP_NAME = re.compile(r"(\(\?P<)(\w+)>")
+_GROUP_REF = re.compile(r"\(\?P=(\w+)\)")
+
+
+def _anchored(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
+    joined = "|".join(f"(?:{expand_macros(p, macros)})" for p in patterns)
+    return re.compile(_fold_pattern(rf"^[\s,.:;!—–-]*(?:{joined})(?=[\s,.:;!—–-]|$)"))
+
+
+def build_grammar(data: Mapping[str, Any]) -> Grammar:
+    """Compile a validated canon's patterns and vocabulary."""
+    macros = data["macros"]
+    intents_spec = data["intents"]
+    intents = tuple(
+        (name, _one_pattern(intents_spec[name].get("patterns", []), macros))
+        for name in data["match_order"]
+    )
+    list_spec = intents_spec["list_tasks"]
+    scope_words = list_spec.get("scopes", {})
+    scopes = tuple(
+        (scope, re.compile(rf"(?<!\w)(?:{'|'.join(map(_fold_pattern, scope_words[scope]))})"))
+        for scope in SCOPES
+        if scope in scope_words
+    )
+    add = intents_spec["add_task"]
+    normalise = data["normalise"]
+    strip_words = add.get("strip_words", []) or []
+    return Grammar(
+        max_command_chars=int(normalise["max_command_chars"]),
+        symbols={str(k): fold(str(v)) for k, v in normalise["symbols"].items()},
+        polite=frozenset(fold(w) for w in normalise["polite"]),
+        leading=frozenset(fold(w) for w in normalise["leading"]),
+        command_words=frozenset(fold(w) for w in normalise["command_words"]),
+        intents=intents,
+        scopes=scopes,
+        default_scope=str(list_spec.get("default_scope", "all")),
+        # leading words ("ну", "бот,") go the way of command words
+        title_prefix=_anchored(
+            [alternation(normalise["leading"]), *(add.get("strip_prefixes", []) or [])], macros
+        ),
+        title_words=re.compile(rf"(?<!\w){alternation(strip_words)}(?!\w)"),
+        title_trailing=frozenset(fold(w) for w in add.get("trailing_words", []) or []),
+        ref_prefix=_anchored(data["refs"]["strip_prefixes"], macros),
+        ref_trailing=frozenset(fold(w) for w in data["refs"]["trailing_words"]),
+        time=build_time_grammar(data["time"]),
+    )

@@ -1,0 +1,100 @@
+"""Titles and references: the user's own words, minus time, commands and decoration."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from organizer.parsing.grammar import Grammar
+from organizer.parsing.normalise import is_decoration
+from organizer.parsing.vocab import fold
+
+_RUNS = re.compile(r"[!?]{2,}|[.]{4,}|…{2,}|[(\[]\s*[)\]]")
+_SPACES = re.compile(r"\s+")
+_LEAD = re.compile(r"^[\s,.;:!?\-—–•*>)=|/\\]+")
+_TRAIL = re.compile(r"[\s,.;:!?\-—–…(*=|/\\]+$")
+_NUMBER_REF = re.compile(r"^[#№]?\s*(\d{1,6})$")
+_PAIRS = {"«": "»", "(": ")", '"': '"', "'": "'", "“": "”", "„": "“"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def _same_length_fold(text: str) -> str:
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join(c if len(f := fold(c)) != 1 else f for c in text)
+
+
+def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The text with each span replaced by spaces (positions stay put)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _lone_edge_quotes(text: str) -> str:
+    if len(text) > 2 and text[0] in _PAIRS and text[-1] == _PAIRS[text[0]]:
+        inner = text[1:-1]
+        if text[0] not in inner and text[-1] not in inner:  # the whole title was quoted
+            return inner.strip()
+    if text and text[0] in _PAIRS and _PAIRS[text[0]] not in text[1:]:
+        text = text[1:]
+    if text and text[-1] in _CLOSERS and _CLOSERS[text[-1]] not in text[:-1]:
+        text = text[:-1]
+    return text
+
+
+def tidy(text: str) -> str:
+    """Drop decoration: emoji, control characters, "!!!", runs of spaces, edge punctuation."""
+    text = "".join(" " if is_decoration(c) else c for c in text)
+    text = _RUNS.sub(" ", text)
+    text = _SPACES.sub(" ", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEAD.sub("", text)
+        text = _TRAIL.sub("", text)
+        text = _lone_edge_quotes(text)
+    return text.strip()
+
+
+def _strip_prefixes(text: str, prefix: re.Pattern[str]) -> str:
+    for _ in range(8):
+        match = prefix.match(_same_length_fold(text))
+        if match is None or match.end() == 0:
+            break
+        text = text[match.end() :]
+    return text
+
+
+def _strip_trailing(text: str, words: frozenset[str]) -> str:
+    parts = text.split(" ")
+    while parts and fold(parts[-1].strip(",.;:!?")) in words:
+        parts.pop()
+    return " ".join(parts)
+
+
+def make_title(original: str, spans: Iterable[tuple[int, int]], grammar: Grammar) -> str | None:
+    """The task title: the message without its time spans, command words and decoration."""
+    text = blank(original, spans)
+    polite = grammar.title_words.finditer(_same_length_fold(text))
+    text = tidy(blank(text, (m.span() for m in polite)))
+    text = tidy(_strip_prefixes(text, grammar.title_prefix))
+    text = tidy(_strip_trailing(text, grammar.title_trailing))
+    if not any(c.isalnum() for c in text):
+        return None
+    return text
+
+
+def make_ref(original: str, grammar: Grammar, spans: Iterable[tuple[int, int]] = ()) -> str | None:
+    """A task reference: a list number ("3") or words of a title ("молоко")."""
+    text = tidy(blank(original, spans))
+    text = tidy(_strip_prefixes(text, grammar.ref_prefix))
+    text = tidy(_strip_trailing(text, grammar.ref_trailing))
+    number = _NUMBER_REF.match(text)
+    if number:
+        return number.group(1)
+    if not any(c.isalnum() for c in text):
+        return None
+    return text

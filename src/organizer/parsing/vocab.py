@@ -1,0 +1,58 @@
+"""Turning canon word lists into regular expressions and number words into numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+_FOLD = str.maketrans({"ё": "е", "Ё": "е"})
+
+
+def fold(text: str) -> str:
+    """Lower case with ё read as е: how both the canon and messages are compared."""
+    return text.lower().translate(_FOLD)
+
+
+def word_pattern(word: str) -> str:
+    """A literal word or phrase; spaces in a phrase match any run of spaces."""
+    return r"\s+".join(re.escape(part) for part in fold(word).split())
+
+
+def alternation(words: Iterable[str]) -> str:
+    """`(?:long|short)`: literal alternatives, longest first so phrases win over words."""
+    unique = sorted({fold(w).strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
+    if not unique:
+        return "(?!)"
+    return "(?:" + "|".join(word_pattern(w) for w in unique) + ")"
+
+
+def folded_map(mapping: Mapping[str, int | str]) -> dict[str, int | str]:
+    """The mapping with its keys folded and inner spaces collapsed."""
+    return {" ".join(fold(k).split()): v for k, v in mapping.items()}
+
+
+class NumberWords:
+    """Cardinal number words ("двадцать пять" = 25) from the canon's `numbers`."""
+
+    def __init__(self, numbers: Mapping[str, int]) -> None:
+        self.values: dict[str, int] = {
+            " ".join(fold(k).split()): int(v) for k, v in numbers.items()
+        }
+        tens = [w for w, v in self.values.items() if v in (20, 30, 40, 50)]
+        units = [w for w, v in self.values.items() if 1 <= v <= 9]
+        others = [w for w in self.values if w not in tens]
+        tens_alt = alternation(tens)
+        self.pattern = rf"(?:{tens_alt}(?:\s+{alternation(units)})?|{alternation(others)})"
+
+    def value(self, text: str) -> int | None:
+        """The number a digit string or number phrase names, or None."""
+        text = " ".join(text.split())
+        if text.isdecimal():
+            return int(text)
+        total = 0
+        for part in text.split(" "):
+            value = self.values.get(part)
+            if value is None:
+                return None
+            total += value
+        return total

@@ -1,0 +1,91 @@
+"""The reminder side of the worker: find due reminders, send each once, record it."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from organizer.domain import events as e
+from organizer.reminders import plan
+from organizer.reminders.telegram import SendFailed
+from organizer.settings import Settings
+from organizer.store.db import transaction
+from organizer.store.events import EventStore
+
+log = logging.getLogger("organizer.reminders")
+BATCH = 100
+_DUE_SQL = """
+SELECT t.id, t.owner, t.title, t.due_at, t.tz FROM tasks t
+WHERE t.status = 'open' AND t.due_at IS NOT NULL AND t.due_at <= ?
+  AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
+                  WHERE k.key = 'reminder:' || t.id || ':' || t.due_at)
+ORDER BY t.due_at LIMIT ?
+"""
+
+
+class Sender(Protocol):
+    def send(self, chat_id: int, text: str, markup: dict[str, object]) -> bool: ...
+
+
+def stream_of(task_id: str) -> str:
+    return f"reminder-{task_id}"
+
+
+class Reminders:
+    """Call `step()` every second or so; it returns how long to hold off after a failure."""
+
+    def __init__(self, settings: Settings, conn: sqlite3.Connection, sender: Sender, *,
+                 clock: Callable[[], datetime]) -> None:
+        self.settings = settings
+        self.conn = conn
+        self.sender = sender
+        self.clock = clock
+        self.sent = 0
+        self.last = "none"
+
+    def step(self) -> float:
+        """Send what is due now; 0.0 when all went well, else seconds to wait."""
+        now = self.clock()
+        rows = self.conn.execute(
+            _DUE_SQL, (plan.cutoff(now, self.settings.reminder_lead_min), BATCH)).fetchall()
+        for task_id, owner, title, due_at, tz in rows:
+            task = {"id": task_id, "owner": owner, "title": title, "due_at": due_at, "tz": tz}
+            reminder = plan.decide(task, now, self.settings.reminder_lead_min,
+                                   self.settings.reminder_max_late_min)
+            if reminder is None:
+                continue
+            if not reminder.skip:
+                try:
+                    if not self.sender.send(int(owner), reminder.text, plan.keyboard(task_id)):
+                        log.warning("reminder for task %s: Telegram's answer never came; "
+                                    "counted as sent", task_id)
+                except SendFailed as exc:
+                    if exc.retry_after is not None:
+                        self.last = f"waiting: {exc}"
+                        return exc.retry_after
+                    log.warning("reminder for task %s not sent: %s", task_id, exc)
+                    reminder = plan.Reminder(reminder.task_id, reminder.owner, reminder.due_at,
+                                             reminder.text, reminder.late, skip=True)
+            self._record(reminder, now)
+        return 0.0
+
+    def _record(self, reminder: plan.Reminder, now: datetime) -> None:
+        key = plan.key(reminder.task_id, reminder.due_at)
+        stream = stream_of(reminder.task_id)
+        with transaction(self.conn):
+            store = EventStore(self.conn)
+            if store.outcome(key) is not None:
+                return
+            stored = store.append(
+                stream, store.stream_version(stream),
+                [e.ReminderSent(task_id=reminder.task_id, due_at=reminder.due_at,
+                                late=reminder.late, skipped=reminder.skip)],
+                now=now, owner=reminder.owner)
+            store.remember(key, stream, stored,
+                           {"task_id": reminder.task_id, "skipped": reminder.skip}, now)
+        if not reminder.skip:
+            self.sent += 1
+        self.last = f"{'skipped' if reminder.skip else 'sent'} {reminder.task_id}"

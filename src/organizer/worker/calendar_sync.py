@@ -1,0 +1,292 @@
+"""The calendar side of the worker: follow the log, reconcile tasks, keep the mode honest.
+
+Edges and levels: the follower reacts to each task event within a poll
+interval, and a sweep over all tasks (at start, after recovering, after an
+outage and every SWEEP_S) catches everything the follower could not do at the
+time — tasks created while NOT_CONFIGURED or DEGRADED, calls that failed.
+
+Mode: NOT_CONFIGURED (no GOOGLE_CALENDAR_ID) makes no calls and logs nothing
+per task. A refusal (no calendar, no access, a broken key) makes the mode
+DEGRADED with one log line and one `calendar.mode_changed` event, then the
+calendar is probed every `probe_s` quietly until it works again. Passing
+failures (timeouts, 429, 5xx) never change the mode: the failed task gets a
+`calendar.failed` event, one warning marks the outage, the sweep retries with
+backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from organizer.app import calendar_mode as cm
+from organizer.calendar.client import CalendarClient, Wait, build_service
+from organizer.calendar.plan import Action, plan
+from organizer.calendar.sync import append_outcome, carry_out
+from organizer.domain import events as e
+from organizer.errors import CalendarError, CalendarRefused, CalendarUnavailable
+from organizer.settings import Settings
+from organizer.store.db import transaction
+from organizer.store.events import EventStore
+from organizer.store.projections import LINK_COLUMNS, TASK_COLUMNS
+from organizer.worker import follower
+
+log = logging.getLogger("organizer.worker")
+NAME = "worker.calendar"
+SWEEP_S = 300.0
+RETRY_FIRST_S, RETRY_MAX_S = 5.0, 300.0
+SWEEP_CHUNK = 50
+_TASK_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
+               "task.cancelled", "task.reopened")
+Clock = Callable[[], Any]
+ClientFactory = Callable[[Settings, Wait], CalendarClient]
+
+
+def default_client(settings: Settings, wait: Wait) -> CalendarClient:
+    assert settings.google_calendar_id is not None
+    return CalendarClient(build_service(settings), settings.google_calendar_id, wait=wait)
+
+
+class CalendarSync:
+    """One thread's calendar work; call `step()` until it returns False, then wait."""
+
+    def __init__(self, settings: Settings, conn: sqlite3.Connection, *, clock: Clock,
+                 wait: Wait, client_factory: ClientFactory = default_client,
+                 probe_s: float = 60.0) -> None:
+        self.settings = settings
+        self.conn = conn
+        self.clock = clock
+        self.wait = wait
+        self.client_factory = client_factory
+        self.probe_s = probe_s
+        self.client: CalendarClient | None = None
+        self.mode, self.reason = cm.current_mode(conn, settings)
+        self.next_probe = 0.0
+        self.sweep_queue: list[str] | None = None
+        self.next_sweep = 0.0
+        self.retry_s = RETRY_FIRST_S
+        self.outage: str | None = None
+        self.trial = False  # probed fine after DEGRADED; CONFIGURED once a write works
+        self.last_sync = "none"
+        if not settings.calendar_configured:
+            log.info("calendar sync is off: %s", self.reason)
+
+    # -- the loop body -------------------------------------------------------
+
+    def step(self) -> bool:
+        """Do one bounded piece of work; True when more is waiting right now."""
+        if not self.settings.calendar_configured:
+            self._set_mode(cm.NOT_CONFIGURED, self.reason)
+            return self._follow(calls=False)
+        if self.client is None:
+            self._maybe_probe()
+        more = self._follow(calls=self.client is not None and self.outage is None)
+        if self.client is not None:
+            more = self._sweep() or more
+        return more
+
+    def close(self) -> None:
+        self._drop_client()
+
+    def _drop_client(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.client = None
+
+    def status(self) -> dict[str, Any]:
+        return {"calendar_mode": self.mode, "last_sync": self.last_sync,
+                "checkpoint": follower.position(self.conn, NAME), "outage": self.outage}
+
+    # -- probing and mode ----------------------------------------------------
+
+    def _maybe_probe(self) -> None:
+        now = time.monotonic()
+        if now < self.next_probe:
+            return
+        self.next_probe = now + self.probe_s
+        client: CalendarClient | None = None
+        try:
+            client = self.client_factory(self.settings, self.wait)
+            client.probe()
+        except CalendarRefused as exc:
+            if client is not None:
+                client.close()
+            self._set_mode(cm.DEGRADED, str(exc))
+            return
+        except CalendarUnavailable as exc:
+            if client is not None:
+                client.close()
+            self._outage_started(str(exc))
+            self.next_probe = now + min(self.probe_s, self.retry_s)
+            return
+        self.client = client
+        self._outage_over()
+        # A calendar that reads fine may still refuse writes (shared read-only): after
+        # DEGRADED, only a write that works (or nothing to write) says CONFIGURED again,
+        # so a lasting refusal never flaps between the two modes.
+        if self.mode == cm.DEGRADED:
+            self.trial = True
+        else:
+            self._configured()
+        self._schedule_sweep(now=0.0)
+
+    def _configured(self) -> None:
+        self.trial = False
+        self._set_mode(cm.CONFIGURED, f"calendar {self.settings.google_calendar_id} in use")
+
+    def _set_mode(self, mode: str, reason: str) -> None:
+        """Record the mode only when it really changes (or a DEGRADED reason changes)."""
+        recorded = cm.recorded_mode(self.conn) or (cm.NOT_CONFIGURED, "")
+        self.mode, self.reason = mode, reason
+        if recorded[0] == mode and (mode != cm.DEGRADED or recorded[1] == reason):
+            return
+        with transaction(self.conn):
+            store = EventStore(self.conn)
+            store.append(cm.MODE_STREAM, store.stream_version(cm.MODE_STREAM),
+                         [e.CalendarModeChanged(mode=mode, reason=reason)], now=self.clock())
+        if mode == cm.DEGRADED:
+            log.error("calendar mode DEGRADED: %s (tasks wait; re-checking every %.0f s)",
+                      reason, self.probe_s)
+        elif mode == cm.CONFIGURED:
+            log.info("calendar mode CONFIGURED: %s", reason)
+        else:
+            log.info("calendar mode NOT_CONFIGURED: %s", reason)
+
+    def _outage_started(self, reason: str) -> None:
+        if self.outage is None:
+            log.warning("calendar unavailable: %s; retrying with backoff", reason)
+        self.outage = reason
+        self._schedule_sweep(now=time.monotonic() + self.retry_s)
+        self.retry_s = min(RETRY_MAX_S, self.retry_s * 2)
+
+    def _outage_over(self) -> None:
+        if self.outage is not None:
+            log.info("calendar reachable again")
+        self.outage = None
+        self.retry_s = RETRY_FIRST_S
+
+    # -- following the log ---------------------------------------------------
+
+    def _follow(self, *, calls: bool) -> bool:
+        """Handle the next batch of log events; the sweep covers whatever is skipped here."""
+        batch = follower.pending(self.conn, NAME)
+        if not batch:
+            return False
+        skipped_to: int | None = None
+        for stored in batch:
+            if calls and self.outage is None and stored.type in _TASK_TYPES:
+                try:
+                    self._reconcile(stored.event.task_id,  # type: ignore[union-attr]
+                                    checkpoint=stored.position)
+                    skipped_to = None
+                    continue
+                except CalendarRefused as exc:
+                    self._degrade(exc)
+                    calls = False
+            skipped_to = stored.position
+        if skipped_to is not None:
+            with transaction(self.conn):
+                follower.advance(self.conn, NAME, skipped_to)
+        return True
+
+    def _degrade(self, exc: CalendarRefused) -> None:
+        self._drop_client()
+        self.next_probe = time.monotonic() + self.probe_s
+        self._set_mode(cm.DEGRADED, str(exc))
+
+    # -- the sweep -----------------------------------------------------------
+
+    def _schedule_sweep(self, now: float) -> None:
+        self.next_sweep = min(self.next_sweep, now)
+
+    def _sweep(self) -> bool:
+        if self.sweep_queue is None:
+            if time.monotonic() < self.next_sweep:
+                return False
+            self.sweep_queue = self._out_of_sync()
+            self.next_sweep = time.monotonic() + SWEEP_S
+            if not self.sweep_queue:
+                self._outage_over()
+                if self.trial:
+                    self._configured()
+        for _ in range(SWEEP_CHUNK):
+            if not self.sweep_queue:
+                break
+            task_id = self.sweep_queue.pop(0)
+            try:
+                self._reconcile(task_id)
+            except CalendarRefused as exc:
+                self._degrade(exc)
+                self.sweep_queue = None
+                return False
+            if self.outage is not None:
+                self.sweep_queue = None
+                return False
+        if self.sweep_queue:
+            return True
+        self.sweep_queue = None
+        return False
+
+    def _out_of_sync(self) -> list[str]:
+        cal = self.settings.google_calendar_id or ""
+        return [task["id"] for task, link in self._rows(None) if plan(task, link, cal)]
+
+    def _rows(self, task_id: str | None) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        t_cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
+        l_cols = ", ".join(f"l.{c}" for c in LINK_COLUMNS)
+        where = "WHERE t.id = ?" if task_id else ""
+        cursor = self.conn.execute(
+            f"SELECT {t_cols}, {l_cols} FROM tasks t LEFT JOIN calendar_links l "
+            f"ON l.task_id = t.id {where} ORDER BY t.created_at",
+            (task_id,) if task_id else ())
+        out = []
+        n = len(TASK_COLUMNS)
+        for row in cursor.fetchall():
+            task = dict(zip(TASK_COLUMNS, row[:n], strict=True))
+            link = dict(zip(LINK_COLUMNS, row[n:], strict=True)) if row[n] else None
+            out.append((task, link))
+        return out
+
+    # -- one task --------------------------------------------------------------
+
+    def _reconcile(self, task_id: str, checkpoint: int | None = None) -> None:
+        """Bring one task's event in line; commit the outcome (and the checkpoint) at once."""
+        assert self.client is not None
+        rows = self._rows(task_id)
+        action: Action | None = None
+        owner = None
+        if rows:
+            task, link = rows[0]
+            owner = task["owner"]
+            action = plan(task, link, self.client.calendar_id)
+        outcome: Sequence[e.Event] = []
+        if action is not None:
+            try:
+                outcome = carry_out(self.client, action, self._recorder(task_id, owner))
+                self.last_sync = f"{action.kind} {task_id}: ok"
+                self._outage_over()
+                if self.trial:
+                    self._configured()
+            except CalendarUnavailable as exc:
+                outcome = [e.CalendarFailed(task_id=task_id, reason=str(exc))]
+                self.last_sync = f"{action.kind} {task_id}: {exc}"
+                self._outage_started(str(exc))
+            except CalendarRefused:
+                raise
+            except CalendarError as exc:
+                outcome = [e.CalendarFailed(task_id=task_id, reason=str(exc), permanent=True)]
+                self.last_sync = f"{action.kind} {task_id}: {exc}"
+                log.warning("calendar refused task %s: %s", task_id, exc)
+        with transaction(self.conn):
+            append_outcome(self.conn, task_id, owner, outcome, self.clock())
+            if checkpoint is not None:
+                follower.advance(self.conn, NAME, checkpoint)
+
+    def _recorder(self, task_id: str, owner: str | None) -> Callable[[Sequence[e.Event]], None]:
+        def record(events: Sequence[e.Event]) -> None:
+            with transaction(self.conn):
+                append_outcome(self.conn, task_id, owner, events, self.clock())
+        return record

@@ -1,0 +1,144 @@
+"""Wiring the worker: a calendar thread, a reminder thread and a heartbeat, one stop flag.
+
+Each thread has its own connection and its own change notifier, so a slow
+calendar never delays a reminder. A failure inside a loop is logged once per
+kind and retried after a pause — the worker never crash-loops on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from organizer.errors import OrganizerError
+from organizer.settings import Settings
+from organizer.store import heartbeats
+from organizer.store.db import connect
+from organizer.worker.calendar_sync import CalendarSync, ClientFactory, default_client
+from organizer.worker.notify import ChangeNotifier
+
+log = logging.getLogger("organizer.worker")
+HEARTBEAT_S = 5.0
+IDLE_WAIT_S = 1.0
+ERROR_PAUSE_S = 5.0
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Worker:
+    """`run(stop)` blocks until `stop` is set; `status()` is what the heartbeat says."""
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utcnow,
+                 client_factory: ClientFactory = default_client, probe_s: float = 60.0,
+                 sender: Any = None) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.client_factory = client_factory
+        self.probe_s = probe_s
+        self.sender = sender
+        self.calendar: CalendarSync | None = None
+        self.reminders: Any = None
+        self.reminders_off = self._reminders_off_reason()
+
+    def _reminders_off_reason(self) -> str | None:
+        if self.sender is None and not self.settings.telegram_bot_token:
+            return "TELEGRAM_BOT_TOKEN is not set"
+        return None
+
+    def run(self, stop: threading.Event) -> None:
+        threads = [threading.Thread(target=self._guard, args=(self._calendar_loop, stop),
+                                    name="worker-calendar", daemon=True)]
+        if self.reminders_off:
+            log.info("reminders are off: %s", self.reminders_off)
+        else:
+            threads.append(threading.Thread(target=self._guard,
+                                            args=(self._reminder_loop, stop),
+                                            name="worker-reminders", daemon=True))
+        for thread in threads:
+            thread.start()
+        conn = connect(self.settings.db_path)
+        try:
+            stop.wait(0.5)  # the first beat carries the calendar's first state
+            while not stop.is_set():
+                self._beat(conn)
+                stop.wait(HEARTBEAT_S)
+        finally:
+            for thread in threads:
+                thread.join(timeout=max(0.0, 8.0 - 0.5))
+            conn.close()
+
+    def status(self) -> dict[str, Any]:
+        detail: dict[str, Any] = {}
+        if self.calendar is not None:
+            detail.update(self.calendar.status())
+        detail["reminders"] = (f"off: {self.reminders_off}" if self.reminders_off
+                               else getattr(self.reminders, "last", "starting"))
+        return detail
+
+    def _beat(self, conn: Any) -> None:
+        try:
+            heartbeats.beat(conn, "worker", "ok", self.status())
+        except OrganizerError as exc:
+            log.warning("heartbeat not written: %s", exc)
+
+    def _guard(self, loop: Callable[[threading.Event], None], stop: threading.Event) -> None:
+        """Run `loop`; on an error log it (once per message), pause, and run it again."""
+        seen: set[str] = set()
+        while not stop.is_set():
+            try:
+                loop(stop)
+                return
+            except Exception as exc:  # a loop must outlive any single failure
+                message = f"{type(exc).__name__}: {exc}"
+                if message not in seen:
+                    seen.add(message)
+                    log.error("%s failed: %s; retrying in %.0f s",
+                              threading.current_thread().name, message, ERROR_PAUSE_S,
+                              exc_info=not isinstance(exc, OrganizerError))
+                stop.wait(ERROR_PAUSE_S)
+
+    def _calendar_loop(self, stop: threading.Event) -> None:
+        conn = connect(self.settings.db_path)
+        notifier = ChangeNotifier(self.settings.db_path, stop)
+        try:
+            self.calendar = CalendarSync(self.settings, conn, clock=self.clock,
+                                         wait=stop.wait, client_factory=self.client_factory,
+                                         probe_s=self.probe_s)
+            while not stop.is_set():
+                if not self.calendar.step():
+                    notifier.wait(IDLE_WAIT_S)
+        finally:
+            if self.calendar is not None:
+                self.calendar.close()
+            notifier.close()
+            conn.close()
+
+    def _reminder_loop(self, stop: threading.Event) -> None:
+        from organizer.reminders.loop import Reminders
+        from organizer.reminders.telegram import TelegramSender
+
+        conn = connect(self.settings.db_path)
+        notifier = ChangeNotifier(self.settings.db_path, stop)
+        sender = self.sender
+        if sender is None:
+            assert self.settings.telegram_bot_token is not None
+            sender = TelegramSender(self.settings.telegram_api_base,
+                                    self.settings.telegram_bot_token)
+        try:
+            self.reminders = Reminders(self.settings, conn, sender, clock=self.clock)
+            while not stop.is_set():
+                hold = self.reminders.step()
+                if hold:
+                    stop.wait(hold)
+                else:
+                    notifier.wait(IDLE_WAIT_S)
+        finally:
+            if sender is not self.sender:
+                sender.close()
+            notifier.close()
+            conn.close()

@@ -1,0 +1,58 @@
+"""Reading the labelled corpus: each case with its `now`, zone and expected JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+INTENTS = {
+    "add": "add_task",
+    "list": "list_tasks",
+    "done": "complete_task",
+    "cancel": "cancel_task",
+    "move": "reschedule_task",
+    "undo": "undo",
+    "help": "help",
+    "unknown": "unknown",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    now: datetime
+    tz: str
+    expected: dict[str, Any]
+
+
+def _due_date(value: Any, now: datetime, tz: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if text.startswith("+"):
+        today: date = now.astimezone(ZoneInfo(tz)).date()
+        return (today + timedelta(days=int(text[1:]))).isoformat()
+    return date.fromisoformat(text).isoformat()
+
+
+def load_cases(path: Path) -> list[Case]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases = []
+    for raw in doc["cases"]:
+        tz = raw.get("tz", doc["tz"])
+        now = datetime.fromisoformat(str(raw.get("now", doc["now"])))
+        expected = {
+            "intent": INTENTS[raw["i"]],
+            "title": raw.get("title"),
+            "due_date": _due_date(raw.get("d"), now, tz),
+            "due_time": raw.get("at"),
+            "ref": None if raw.get("ref") is None else str(raw["ref"]),
+            "scope": raw.get("scope"),
+        }
+        cases.append(Case(str(raw["t"]), now, tz, expected))
+    return cases

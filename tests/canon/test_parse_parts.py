@@ -1,0 +1,80 @@
+"""Small pieces of the parser on their own: vocabulary regexes, typo distance, time rules."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from organizer.canon import Canon
+from organizer.parsing import parse
+from organizer.parsing.normalise import one_typo_apart
+from organizer.parsing.vocab import NumberWords, alternation
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+NOW = datetime(2025, 3, 12, 14, 0, tzinfo=MOSCOW)  # a Wednesday
+
+
+def test_alternation_prefers_the_longest_phrase() -> None:
+    pattern = re.compile(alternation(["после", "после завтра", "пт", "пятница"]))
+    assert pattern.match("после   завтра").group() == "после   завтра"
+    assert pattern.match("пятница").group() == "пятница"
+    assert alternation([]) == "(?!)"
+
+
+def test_number_words() -> None:
+    words = NumberWords({"двадцать": 20, "пять": 5, "десять": 10})
+    assert words.value("двадцать пять") == 25
+    assert words.value("10") == 10
+    assert words.value("много") is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("гатово", "готово", True),
+        ("перенси", "перенеси", True),
+        ("спиок", "список", True),
+        ("спсок", "писок", False),
+        ("сипсок", "список", True),
+        ("готово", "готово", True),
+        ("abc", "xyz", False),
+    ],
+)
+def test_one_typo_apart(a: str, b: str, expected: bool) -> None:
+    assert one_typo_apart(a, b) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "due_date", "due_time"),
+    [
+        ("в 12 ночи позвонить", date(2025, 3, 13), time(0, 0)),
+        ("в 12 дня позвонить", date(2025, 3, 13), time(12, 0)),
+        ("в 12am позвонить", date(2025, 3, 13), time(0, 0)),
+        ("в 12pm позвонить", date(2025, 3, 13), time(12, 0)),
+        ("29 февраля праздник", date(2028, 2, 29), None),
+        ("31-го зарплата", date(2025, 3, 31), None),
+        ("30-го зарплата", date(2025, 3, 30), None),
+        ("через месяц отчет", date(2025, 4, 12), None),
+        ("в половине первого обед", date(2025, 3, 13), time(12, 30)),
+        ("без четверти час обед", date(2025, 3, 13), time(12, 45)),
+        ("quarter to 8pm call", date(2025, 3, 12), time(19, 45)),
+        ("half past 7 pm call", date(2025, 3, 12), time(19, 30)),
+    ],
+)
+def test_time_readings(canon: Canon, text: str, due_date: date, due_time: time | None) -> None:
+    result = parse(text, NOW, "Europe/Moscow", canon)
+    assert (result.intent, result.due_date, result.due_time) == ("add_task", due_date, due_time)
+
+
+def test_day_of_month_skips_months_without_it(canon: Canon) -> None:
+    april = datetime(2025, 4, 5, 12, 0, tzinfo=MOSCOW)
+    assert parse("31-го оплатить", april, "Europe/Moscow", canon).due_date == date(2025, 5, 31)
+
+
+def test_duration_crosses_a_dst_change(canon: Canon) -> None:
+    before = datetime(2025, 3, 30, 1, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    result = parse("через 1 час проверить", before, "Europe/Berlin", canon)
+    assert (result.due_date, result.due_time) == (date(2025, 3, 30), time(3, 30))

@@ -1,0 +1,148 @@
+"""Calendar sync against the fake Calendar v3 server, through the real Google client."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from organizer.app import calendar_mode as cm
+from organizer.app.tasks import TaskService
+from organizer.calendar.ids import event_id
+from organizer.domain.commands import CancelTask, CompleteTask, RetitleTask, Undo
+from organizer.settings import Settings
+from organizer.store.rebuild import verify
+from tests.fakes.calendar_server import CalendarServer
+from tests.worker.conftest import CAL_ID, Clock
+from tests.worker.helpers import add, drain, link, make_sync, types
+
+
+def test_a_task_gets_one_event_that_follows_it(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    sync = make_sync(settings, conn, clock)
+    task_id = add(service, "позвонить маме")
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert event["id"] == event_id(CAL_ID, task_id, 0)
+    assert event["summary"] == "позвонить маме"
+    assert event["start"]["dateTime"] == "2026-03-03T10:00:00+03:00"
+    assert event["extendedProperties"]["private"]["organizerTaskId"] == task_id
+    stored = link(conn, task_id)
+    assert stored is not None and stored["state"] == "linked"
+    assert stored["ical_uid"] == event["iCalUID"] and stored["synced_version"] == 1
+
+    service.execute(RetitleTask(task_id, "позвонить маме и папе"))
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert event["summary"] == "позвонить маме и папе"
+
+    service.execute(CompleteTask(task_id))
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert (event["summary"], event["colorId"]) == ("✓ позвонить маме и папе", "8")
+
+    service.execute(Undo("111"))  # reopened: the mark goes away again
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert event["summary"] == "позвонить маме и папе" and "colorId" not in event
+    assert types(conn) == ["calendar.mode_changed", "calendar.inserting", "calendar.linked",
+                           "calendar.updated", "calendar.updated", "calendar.updated"]
+    assert verify(conn).differences == []
+
+
+def test_cancel_then_undo_ends_with_one_live_event_on_a_new_generation(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    sync = make_sync(settings, conn, clock)
+    task_id = add(service, "купить хлеб")
+    drain(sync)
+    service.execute(CancelTask(task_id))
+    drain(sync)
+    assert calendar_server.live_events(CAL_ID) == []
+    assert link(conn, task_id)["state"] == "deleted"  # type: ignore[index]
+    service.execute(Undo("111"))
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert event["id"] == event_id(CAL_ID, task_id, 1)
+    assert link(conn, task_id)["generation"] == 1  # type: ignore[index]
+    tombstone = calendar_server.calendars[CAL_ID].events[event_id(CAL_ID, task_id, 0)]
+    assert tombstone["status"] == "cancelled"
+
+
+def test_an_event_deleted_by_hand_comes_back_once_on_the_next_change(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    sync = make_sync(settings, conn, clock)
+    task_id = add(service, "отчёт")
+    drain(sync)
+    calendar_server.delete_by_hand(CAL_ID, event_id(CAL_ID, task_id, 0))
+    service.execute(RetitleTask(task_id, "квартальный отчёт"))
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert event["id"] == event_id(CAL_ID, task_id, 1)
+    assert event["summary"] == "квартальный отчёт"
+
+
+def test_an_insert_whose_answer_is_lost_is_adopted_not_duplicated(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    sync = make_sync(settings, conn, clock)
+    drain(sync)
+    calendar_server.inject("after")  # committed, then 503
+    calendar_server.inject("slow")  # committed, answered past the 1 s timeout
+    first = add(service, "первая")
+    second = add(service, "вторая")
+    drain(sync)
+    live = calendar_server.live_by_task(CAL_ID)
+    assert sorted(live) == sorted([first, second])
+    assert all(len(events) == 1 for events in live.values())
+    assert link(conn, first)["state"] == link(conn, second)["state"] == "linked"  # type: ignore[index]
+
+
+def test_a_failure_is_recorded_and_the_sweep_retries_with_the_same_id(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    sync = make_sync(settings, conn, clock)
+    drain(sync)
+    calendar_server.inject("after")
+    calendar_server.inject("429", times=4)  # the retries run out; the event did land
+    task_id = add(service, "встреча")
+    drain(sync)
+    failed = link(conn, task_id)
+    assert failed is not None and failed["state"] == "failed" and "429" in failed["last_error"]
+    assert sync.outage is not None
+    sync.next_sweep = 0.0  # the backoff has passed
+    drain(sync)
+    assert link(conn, task_id)["state"] == "linked"  # type: ignore[index]
+    assert [len(v) for v in calendar_server.live_by_task(CAL_ID).values()] == [1]
+    assert sync.outage is None
+
+
+def test_not_configured_is_quiet_and_tasks_sync_once_configured(
+    make_settings, sa_email: str, clock: Clock, calendar_server: CalendarServer,
+    caplog,
+) -> None:
+    from organizer.store.db import connect
+
+    off = make_settings(GOOGLE_CALENDAR_ID="")
+    conn = connect(off.db_path)
+    service = TaskService(conn, clock)
+    ids = [add(service, f"задача {n}") for n in range(3)]
+    sync = make_sync(off, conn, clock)
+    for _ in range(3):
+        drain(sync)
+    assert calendar_server.requests == []
+    assert [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")] == []
+    assert cm.current_mode(conn, off)[0] == cm.NOT_CONFIGURED
+    assert types(conn) == []
+
+    on = make_settings()
+    sync = make_sync(on, conn, clock)
+    drain(sync)
+    assert sorted(calendar_server.live_by_task(CAL_ID)) == sorted(ids)
+    assert cm.current_mode(conn, on)[0] == cm.CONFIGURED
+    conn.close()
