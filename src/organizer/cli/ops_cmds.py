@@ -158,7 +158,8 @@ def verify_volume(runtime: str | None = RuntimeOpt, as_json: bool = JsonOpt) -> 
 def probe(runtime: str | None = RuntimeOpt, as_json: bool = JsonOpt) -> None:
     """The database-side facts the checks use, gathered where the database is (JSON).
 
-    Example: docker compose exec -T worker organizer ops probe --runtime local --json
+    The compose runtime runs it inside a service container (docker compose exec -T).
+    Example: organizer ops probe --runtime local --json
     """
     from organizer.ops.probe import gather
 
