@@ -17,7 +17,7 @@ from organizer.errors import OrganizerError
 from organizer.ops import probe as probe_mod
 from organizer.ops.backups import create_and_verify
 from organizer.ops.model import Status
-from organizer.ops.runtime import DAEMONS, ServiceState, sha256_json
+from organizer.ops.runtime import DAEMONS, ServiceState, get_health, sha256_json
 from organizer.settings import DEFAULTS, SECRET_KEYS, Settings, read_env_file
 
 STALE_AFTER_S = 60.0
@@ -89,7 +89,18 @@ class LocalRuntime:
             return [ServiceState(d, d, "unknown", None, None, Status.FAIL, reason)
                     for d in DAEMONS]
         off = {d: off_reason(self.settings, d) for d in DAEMONS}
-        return judge_heartbeats(facts["heartbeats"], off, self.stale_after)
+        states = judge_heartbeats(facts["heartbeats"], off, self.stale_after)
+        return [self._api_by_health(s) if s.daemon == "api" and s.status is not Status.OK
+                else s for s in states]
+
+    def _api_by_health(self, state: ServiceState) -> ServiceState:
+        """The api beats no heartbeat of its own: it is alive when /health answers at all."""
+        reply = get_health(self.health_url, 2.0)
+        if reply.status_code is None:
+            return ServiceState("api", "api", "stopped", None, None, Status.FAIL,
+                                f"{self.health_url}: {reply.error}")
+        return ServiceState("api", "api", "running", None, None, Status.OK,
+                            f"answers /health ({reply.status_code})")
 
     def log_tail(self, daemon: str, lines: int) -> list[str]:
         path = self.settings.log_dir / f"{daemon}.log"
