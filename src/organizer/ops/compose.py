@@ -134,7 +134,8 @@ class ComposeTarget:
             argv += ["--env-file", self.env_file]
         return argv + list(args)
 
-    def run(self, argv: Sequence[str], timeout: float, merge_stderr: bool = False) -> str:
+    def run(self, argv: Sequence[str], timeout: float, merge_stderr: bool = False,
+            label: str = "") -> str:
         try:
             result = subprocess.run(
                 list(argv), cwd=self.project_dir, capture_output=not merge_stderr,
@@ -144,16 +145,17 @@ class ComposeTarget:
         except FileNotFoundError as exc:
             raise DockerError("the docker CLI is not installed on this host") from exc
         except subprocess.TimeoutExpired as exc:
-            raise DockerError(f"`{' '.join(argv[:4])} ...` gave no answer in {timeout:g} s") \
+            raise DockerError(f"`{label or ' '.join(argv[:2])}` gave no answer in {timeout:g} s") \
                 from exc
         if result.returncode != 0:
             said = (result.stderr or result.stdout or "").strip().splitlines()
-            raise DockerError(f"`{' '.join(argv[2:4] if len(argv) > 3 else argv)}` failed: "
+            raise DockerError(f"`{label or ' '.join(argv[:2])}` failed: "
                               f"{said[-1] if said else f'exit {result.returncode}'}")
         return result.stdout
 
     def compose(self, *args: str, timeout: float = 30, merge_stderr: bool = False) -> str:
-        return self.run(self.command(*args), timeout, merge_stderr)
+        label = "docker compose " + " ".join(a for a in args[:3] if not a.startswith("-"))
+        return self.run(self.command(*args), timeout, merge_stderr, label.strip())
 
 
 class ComposeRuntime:
