@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,6 +74,11 @@ def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> Ba
         os.close(fd)
         target = sqlite3.connect(partial, isolation_level=None)
         try:
+            # Speed only: read pages through mmap, and no journal or syncs on the fresh copy
+            # (a crash leaves a .partial that is never used; the file is fsynced below).
+            source.execute("PRAGMA mmap_size = 2147418112")
+            target.execute("PRAGMA journal_mode = OFF")
+            target.execute("PRAGMA synchronous = OFF")
             source.backup(target)  # one step: consistent even under a writer
             target.execute("PRAGMA journal_mode = DELETE")
             events, last, digest = last_event_hash(target)
@@ -86,11 +92,10 @@ def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> Ba
         raise translate(exc, db_path) from exc
     finally:
         source.close()
-    with partial.open("rb") as handle:
-        os.fsync(handle.fileno())
+    sha256 = _sync_and_hash(partial)
     os.replace(partial, final)
     record = BackupRecord(
-        file=name, sha256=file_sha256(final), created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        file=name, sha256=sha256, created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         reason=reason, events=events, last_position=last, last_event_hash=digest,
         schema=schema, size=final.stat().st_size,
     )
@@ -100,6 +105,17 @@ def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> Ba
     os.chmod(tmp, 0o600)
     os.replace(tmp, sidecar)
     return record
+
+
+def _sync_and_hash(path: Path) -> str:
+    """fsync the file while hashing it from the page cache: both release the GIL."""
+    with path.open("rb") as handle:
+        syncing = threading.Thread(target=os.fsync, args=(handle.fileno(),))
+        syncing.start()
+        try:
+            return file_sha256(path)
+        finally:
+            syncing.join()
 
 
 def _has_ledger(conn: sqlite3.Connection) -> bool:

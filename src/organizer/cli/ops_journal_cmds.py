@@ -1,0 +1,119 @@
+"""`organizer ops incident` and `organizer ops journal`: writing and reading the journal."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from organizer.cli import context
+from organizer.cli.ops_support import JournalOpt, JsonOpt, RuntimeOpt, journal_path, runtime_name
+
+STABLE_DAYS = 7
+
+
+def incident(
+    symptom: str | None = typer.Option(None, "--symptom", help="What was seen."),
+    impact: str | None = typer.Option(None, "--impact", help="What it broke."),
+    root_cause: str | None = typer.Option(None, "--root-cause", help="Why, if known."),
+    action: str | None = typer.Option(None, "--action", help="What was done."),
+    result: str | None = typer.Option(None, "--result", help="What that gave."),
+    prevention: str | None = typer.Option(None, "--prevention", help="What keeps it from "
+                                                                     "happening again."),
+    title: str = typer.Option("", "--title", help="A short name for the heading."),
+    when: str | None = typer.Option(None, "--when", help="When it began (ISO 8601, UTC); "
+                                                        "default now."),
+    runtime: str | None = RuntimeOpt,
+    as_json: bool = JsonOpt,
+    journal_file: Path | None = JournalOpt,
+) -> None:
+    """Record an incident (Symptom, Impact, Root cause, Action, Result, Prevention).
+
+    Fields come from the flags; on a terminal the missing ones are asked for.
+    Example: organizer ops incident --title "Split volume" --symptom "no such table: tasks"
+    """
+    from organizer.ops import journal
+    from organizer.ops.render import INCIDENT_FIELDS
+    from organizer.ops.restore import parse_at
+
+    given = {"symptom": symptom, "impact": impact, "root_cause": root_cause, "action": action,
+             "result": result, "prevention": prevention}
+    if sys.stdin.isatty():
+        for key, label in INCIDENT_FIELDS:
+            if given[key] is None:
+                given[key] = typer.prompt(label, default="", show_default=False)
+    if not given["symptom"]:
+        raise context.fail("an incident needs at least --symptom")
+    with context.errors_to_exit():
+        moment = journal.stamp(parse_at(when)) if when else None
+        path = journal_path(runtime_name(runtime), journal_file)
+        record = journal.append(path, "incident", {
+            "title": title, "when": moment, **{k: v or "" for k, v in given.items()}})
+    if as_json:
+        context.print_json({**record, "journal": str(path)})
+    else:
+        print(f"incident recorded at {record['when'] or record['at']} in {path}")
+
+
+def show_journal(
+    runtime: str | None = RuntimeOpt,
+    as_json: bool = JsonOpt,
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the markdown here."),
+    mark_stable: bool = typer.Option(False, "--mark-stable",
+                                     help=f"Record the stable marker (needs {STABLE_DAYS} "
+                                          "consecutive OK days)."),
+    journal_file: Path | None = JournalOpt,
+) -> None:
+    """Render the whole journal in the prod-v0 markdown format from its record.
+
+    Example: organizer ops journal -o ops-journal.md
+    """
+    from organizer.ops import journal
+    from organizer.ops.render import render
+
+    with context.errors_to_exit():
+        path = journal_path(runtime_name(runtime), journal_file)
+        records = journal.read(path)
+        if mark_stable:
+            _mark_stable(path, records)
+            records = journal.read(path)
+    if as_json:
+        context.print_json({"journal": str(path), "records": records})
+        return
+    text = render(records)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        print(f"written {output} ({len(records)} records from {path})")
+    else:
+        sys.stdout.write(text)
+
+
+def _mark_stable(path: Path, records: list[dict[str, Any]]) -> None:
+    from organizer.ops import journal
+
+    days = journal.days(records)
+    streak = 0
+    for record in reversed(days):
+        if record.get("status") == "FAIL":
+            break
+        streak += 1
+    if streak < STABLE_DAYS:
+        raise context.fail(f"only {streak} consecutive days without FAIL; the stable marker "
+                           f"needs {STABLE_DAYS}", code=1)
+    env = journal.latest(records, "environment") or {}
+    base = journal.latest(records, "baseline") or {}
+    contour = [f"Host: {env.get('host', '')}, {env.get('os', '')}",
+               f"Runtime: {env.get('runtime', '')}, project {env.get('compose_project', '')}",
+               "Services: " + ", ".join(base.get("services", [])),
+               f"SQLite in {env.get('volume', '')}",
+               f"Git SHA {base.get('git_sha', '')}", f"Calendar: {env.get('calendar_mode', '')}"]
+    journal.append(path, "stable", {
+        "date": str(days[-1]["date"]), "contour": contour,
+        "statement": f"Система работает стабильно: {streak} дней подряд без FAIL."})
+
+
+def add(app: typer.Typer) -> None:
+    app.command("incident")(incident)
+    app.command("journal")(show_journal)

@@ -1,0 +1,112 @@
+"""`organizer ops daily-check --runtime local` through the CLI, on a real database and log files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from organizer.cli.main import app
+from organizer.settings import Settings
+from organizer.store.backup import create_backup
+from organizer.store.heartbeats import beat
+
+LINE = "2026-02-22T10:00:00.000Z INFO {d} tick"
+
+
+@pytest.fixture
+def deployment(settings: Settings, db: sqlite3.Connection, env: dict[str, str],
+               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Heartbeats from all three daemons and their log files, as `organizer run` leaves them."""
+    for daemon in ("api", "worker", "bot"):
+        beat(db, daemon)
+    settings.log_dir.mkdir(parents=True)
+    for daemon in ("api", "worker", "bot"):
+        (settings.log_dir / f"{daemon}.log").write_text(LINE.format(d=daemon) + "\n")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("API_PORT", "9")  # nothing listens on the discard port
+    monkeypatch.setenv("ORGANIZER_RUNTIME", "local")
+    monkeypatch.chdir(tmp_path)
+    return settings
+
+
+def daily(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(app, ["ops", "daily-check", "--json", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def by_name(record: dict) -> dict[str, dict]:
+    return {c["name"]: c for c in record["checks"]}
+
+
+def test_daily_check_records_day_one_after_baseline(deployment: Settings) -> None:
+    assert CliRunner().invoke(app, ["ops", "baseline", "--json"]).exit_code == 0
+    code, record = daily()
+    checks = by_name(record)
+    assert record["n"] == 1
+    for name in ("services", "worker_logs", "bot_logs", "backup", "volume", "drift", "disk",
+                 "quick_check"):
+        assert checks[name]["status"] == "OK", checks[name]
+    assert checks["backup"]["details"]["created"] is True
+    # The API daemon is not listening: a clear FAIL, and exit 1.
+    assert checks["health"]["status"] == "FAIL"
+    assert "connection refused" in checks["health"]["reason"]
+    assert code == 1
+    journal = deployment.data_dir / "ops" / "journal.jsonl"
+    rendered = CliRunner().invoke(app, ["ops", "journal"]).stdout
+    assert f"### Day 1 — {record['date']}" in rendered
+    assert "- Backup created: YES" in rendered
+    assert journal.exists()
+
+
+def test_stopped_worker_fails_naming_it(deployment: Settings, db: sqlite3.Connection) -> None:
+    beat(db, "worker", now=datetime.now(UTC) - timedelta(minutes=5))
+    _, record = daily("--no-backup")
+    services = by_name(record)["services"]
+    assert services["status"] == "FAIL"
+    assert services["reason"].startswith("worker: last heartbeat 300 s ago")
+    assert "api" not in services["reason"]
+
+
+def test_stale_backup_warns(deployment: Settings) -> None:
+    create_backup(deployment.db_path, deployment.backup_dir)
+    sidecar = next(deployment.backup_dir.glob("*.json"))
+    data = json.loads(sidecar.read_text())
+    data["created_at"] = (datetime.now(UTC) - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sidecar.write_text(json.dumps(data))
+    _, record = daily("--no-backup")
+    backup = by_name(record)["backup"]
+    assert backup["status"] == "WARN"
+    assert "72 h old" in backup["reason"]
+
+
+def test_planted_no_such_table_gives_the_hint(deployment: Settings) -> None:
+    with (deployment.log_dir / "worker.log").open("a") as handle:
+        handle.write("2026-02-22T10:00:01.000Z ERROR worker P4_CALENDAR_CANCEL failed: "
+                     "no such table: tasks\n")
+    _, record = daily("--no-backup")
+    worker = by_name(record)["worker_logs"]
+    assert worker["status"] == "FAIL"
+    assert "no_such_table x1" in worker["reason"] and "ops verify-volume" in worker["reason"]
+    assert by_name(record)["bot_logs"]["status"] == "OK"
+
+
+def test_drift_after_an_env_key_appears(deployment: Settings,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    CliRunner().invoke(app, ["ops", "baseline", "--json"])
+    monkeypatch.setenv("ASR_SERVICE_URL", "http://127.0.0.1:9/")
+    _, record = daily("--no-backup")
+    drift = by_name(record)["drift"]
+    assert drift["status"] == "FAIL" and "+ASR_SERVICE_URL" in drift["reason"]
+
+
+def test_plain_output_without_a_tty(deployment: Settings) -> None:
+    result = CliRunner().invoke(app, ["ops", "daily-check", "--no-backup"])
+    assert "\x1b[" not in result.stdout and "│" not in result.stdout
+    assert result.stdout.splitlines()[1].split() == ["check", "status", "reason"]
