@@ -250,3 +250,14 @@ def test_taken_port_is_one_clear_line(api_process: tuple[Any, int], env: dict[st
     assert second.stderr.strip().splitlines()[-1] == (
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; stop what holds "
         "the port or set API_PORT / API_HOST")
+
+
+def test_pending_migration_fails_schema(healthy: Settings, tmp_path: Path) -> None:
+    import shutil
+
+    newer = tmp_path / "newer-migrations"
+    shutil.copytree(healthy.migrations_dir, newer)
+    (newer / "0900_next.sql").write_text("CREATE TABLE next_thing (id INTEGER);\n")
+    code, body = get(replace(healthy, migrations_dir=newer))
+    assert (code, body["checks"]["schema"]["status"]) == (503, "fail")
+    assert "1 migration(s) pending; run `organizer migrate`" in body["checks"]["schema"]["reason"]
