@@ -16,6 +16,7 @@ from organizer.settings import Settings, load_settings
 from organizer.store.db import connect
 from tests.fakes.calendar_server import CalendarServer, make_service_account
 
+REPO = Path(__file__).resolve().parents[2]
 CAL_ID = "team-calendar@group.calendar.google.com"
 
 
@@ -68,6 +69,7 @@ def make_settings(tmp_path: Path, calendar_server: CalendarServer) -> MakeSettin
             "GOOGLE_CALENDAR_API_BASE": calendar_server.base,
             "GOOGLE_CALENDAR_TIMEOUT_SEC": "1",
             "TG_ALLOWED_USER_IDS": "111",
+            "CANON_PATH": str(REPO / "canon" / "intents_v2.yml"),
         }
         base.update({k: str(v) for k, v in env.items()})
         settings = load_settings(env={k: v for k, v in base.items() if v != ""}, env_file=None)

@@ -96,11 +96,12 @@ def test_the_worker_sends_a_due_reminder_from_its_own_thread(
     from datetime import UTC, datetime, timedelta
 
     from organizer.worker.runner import Worker
-    from tests.worker.bot_api import TOKEN, BotApi
+    from tests.fakes.telegram_server import FakeTelegram
 
-    api = BotApi()
-    settings = make_settings(GOOGLE_CALENDAR_ID="", TELEGRAM_BOT_TOKEN=TOKEN,
-                             TELEGRAM_API_BASE=api.base)
+    token = "123456789:AAreminder-test-token-0123456789ab"
+    api = FakeTelegram(tokens=[token]).start()
+    settings = make_settings(GOOGLE_CALENDAR_ID="", TELEGRAM_BOT_TOKEN=token,
+                             TELEGRAM_API_BASE=api.base_url)
     conn = connect(settings.db_path)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     local = (now - timedelta(minutes=1)).astimezone(ZoneInfo("Europe/Moscow"))
@@ -110,9 +111,9 @@ def test_the_worker_sends_a_due_reminder_from_its_own_thread(
     thread.start()
     try:
         deadline = time.monotonic() + 5
-        while not api.messages and time.monotonic() < deadline:
+        while not api.sent and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert [m["text"].splitlines()[0] for m in api.messages] == ["⏰ сейчас"]
+        assert len(api.sent) == 1 and "сейчас" in api.sent[0]["text"]
     finally:
         stop.set()
         thread.join(10)

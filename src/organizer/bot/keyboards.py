@@ -1,7 +1,8 @@
 """Inline buttons under a task's reply, and what pressing one does.
 
 Callback data (≤ 64 bytes): `done:<task id>`, `cancel:<task id>`,
-`alt:<task id>:<YYYYMMDD>[<HHMM>]` (the other reading of an ambiguous time).
+`alt:<task id>:<YYYYMMDD>[<HHMM>]` (the other reading of an ambiguous time), and
+from the worker's reminders `snooze:<task id>:<minutes>` (organizer.reminders).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from organizer.bot.replies import Button, Reply, say
+from organizer.bot.replies import Button, Reply, say, task_when
 
 if TYPE_CHECKING:
     from organizer.bot.conversation import Conversation
     from organizer.canon import Canon
 
 _DATA = re.compile(r"^(done|cancel|alt):([0-9a-f]{1,40})(?::(\d{8})(\d{4})?)?$")
+_SNOOZE = re.compile(r"^snooze:([0-9a-f]{1,40}):(\d{1,5})$")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Press:
     task_id: str
     due_date: date | None = None
     due_time: time | None = None
+    minutes: int | None = None
 
 
 def task_buttons(canon: Canon, task: dict[str, Any], lang: str,
@@ -47,6 +50,9 @@ def task_buttons(canon: Canon, task: dict[str, Any], lang: str,
 
 
 def parse_press(data: str) -> Press | None:
+    snoozed = _SNOOZE.match(data or "")
+    if snoozed is not None:
+        return Press("snooze", snoozed.group(1), minutes=int(snoozed.group(2)))
     found = _DATA.match(data or "")
     if found is None:
         return None
@@ -71,6 +77,8 @@ def on_press(conv: Conversation, key: str, user_id: int, data: str,
     if press is None or task is None or task["owner"] != str(user_id):
         # Someone else's task reads exactly like a missing one: nothing is shown.
         return Reply("", answer=say(canon, "not_found", lang, ref=data.split(":")[0]))
+    if press.action == "snooze":
+        return _snooze(conv, key, task, press, tz, lang, now)
     command: c.TaskCommand
     if press.action == "done":
         command = c.CompleteTask(press.task_id)
@@ -88,3 +96,27 @@ def on_press(conv: Conversation, key: str, user_id: int, data: str,
     assert outcome.task is not None
     reply = conv.state_reply(outcome.task, tz, lang, now)
     return Reply(reply.text, reply.buttons, answer=reply.text.split("\n")[0][:190])
+
+
+def _snooze(conv: Conversation, key: str, task: dict[str, Any], press: Press, tz: str,
+            lang: str, now: datetime) -> Reply:
+    """Snooze through organizer.reminders (idempotent by the update's key); the reminder
+    message then shows the new time, with Done and Cancel."""
+    from organizer.errors import DomainError
+    from organizer.reminders import snooze
+
+    canon = conv.canon()
+    assert press.minutes is not None
+    try:
+        outcome = snooze(conv.tasks, press.task_id, press.minutes, now, idempotency_key=key)
+    except (DomainError, ValueError) as exc:  # closed meanwhile, or minutes out of range
+        current = conv.state_reply(task, tz, lang, now)
+        return Reply(current.text, current.buttons, answer=str(exc)[:190])
+    assert outcome.task is not None
+    moved = outcome.task
+    if moved["status"] != "open":  # a redelivered press after the task was closed
+        current = conv.state_reply(moved, tz, lang, now)
+        return Reply(current.text, current.buttons, answer=current.text.split("\n")[0][:190])
+    text = say(canon, "reminder_snoozed", lang, number=moved["number"], title=moved["title"],
+               when=task_when(moved, tz, lang, now))
+    return Reply(text, task_buttons(canon, moved, lang), answer=text[:190])

@@ -28,7 +28,8 @@ REQUIRED_REPLIES = (
     "task_reopened", "undo_done", "nothing_to_undo", *(f"list_header.{s}" for s in SCOPES),
     "list_empty", "list_item", "help", "start_allowed", "start_denied", "not_found",
     "ambiguous", "unknown", "asr_unavailable", "voice_recognised", "reminder", "tz_set",
-    "tz_invalid", "error",
+    "tz_invalid", "error", "reminder_late", "reminder_snoozed", "button_done",
+    "button_snooze_min", "button_snooze_hours",
 )  # fmt: skip
 
 

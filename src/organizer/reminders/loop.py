@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from organizer.domain import events as e
 from organizer.reminders import plan
@@ -15,10 +15,14 @@ from organizer.settings import Settings
 from organizer.store.db import transaction
 from organizer.store.events import EventStore
 
+if TYPE_CHECKING:
+    from organizer.canon import Canon
+
 log = logging.getLogger("organizer.reminders")
 BATCH = 100
 _DUE_SQL = """
-SELECT t.id, t.owner, t.title, t.due_at, t.tz FROM tasks t
+SELECT t.id, t.owner, t.number, t.title, t.due_at, u.tz, u.lang
+FROM tasks t LEFT JOIN users u ON u.id = t.owner
 WHERE t.status = 'open' AND t.due_at IS NOT NULL AND t.due_at <= ?
   AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
                   WHERE k.key = 'reminder:' || t.id || ':' || t.due_at)
@@ -35,14 +39,20 @@ def stream_of(task_id: str) -> str:
 
 
 class Reminders:
-    """Call `step()` every second or so; it returns how long to hold off after a failure."""
+    """Call `step()` every second or so; it returns how long to hold off after a failure.
+
+    `canon()` gives the current canon (its templates word the message); the owner's
+    language and time zone come from the `users` projection, else ru and DEFAULT_TZ,
+    as in the bot's replies.
+    """
 
     def __init__(self, settings: Settings, conn: sqlite3.Connection, sender: Sender, *,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], canon: Callable[[], Canon]) -> None:
         self.settings = settings
         self.conn = conn
         self.sender = sender
         self.clock = clock
+        self.canon = canon
         self.sent = 0
         self.last = "none"
 
@@ -51,15 +61,20 @@ class Reminders:
         now = self.clock()
         rows = self.conn.execute(
             _DUE_SQL, (plan.cutoff(now, self.settings.reminder_lead_min), BATCH)).fetchall()
-        for task_id, owner, title, due_at, tz in rows:
-            task = {"id": task_id, "owner": owner, "title": title, "due_at": due_at, "tz": tz}
+        for task_id, owner, number, title, due_at, tz, lang in rows:
+            task = {"id": task_id, "owner": owner, "number": number, "title": title,
+                    "due_at": due_at}
             reminder = plan.decide(task, now, self.settings.reminder_lead_min,
                                    self.settings.reminder_max_late_min)
             if reminder is None:
                 continue
             if not reminder.skip:
+                canon, lang = self.canon(), lang or "ru"
+                message = plan.text(canon, task, lang, tz or self.settings.default_tz, now,
+                                    reminder.late)
                 try:
-                    if not self.sender.send(int(owner), reminder.text, plan.keyboard(task_id)):
+                    if not self.sender.send(int(owner), message,
+                                            plan.keyboard(canon, task_id, lang)):
                         log.warning("reminder for task %s: Telegram's answer never came; "
                                     "counted as sent", task_id)
                 except SendFailed as exc:
@@ -68,7 +83,7 @@ class Reminders:
                         return exc.retry_after
                     log.warning("reminder for task %s not sent: %s", task_id, exc)
                     reminder = plan.Reminder(reminder.task_id, reminder.owner, reminder.due_at,
-                                             reminder.text, reminder.late, skip=True)
+                                             reminder.late, skip=True)
             self._record(reminder, now)
         return 0.0
 

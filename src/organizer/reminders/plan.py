@@ -1,14 +1,25 @@
-"""Which reminders are due and what they say (pure)."""
+"""Which reminders are due (pure) and what they say (the canon's templates, the user's words).
+
+The text is the canon's `reminder` template (`reminder_late` after downtime) in
+the owner's language, with the due time in the owner's time zone — the same
+wording and zone the bot uses in its replies. The buttons' labels are the
+canon's `button_done` and `button_snooze_min` / `button_snooze_hours`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from organizer.bot.replies import when_text
+
+if TYPE_CHECKING:
+    from organizer.canon import Canon
+
 LATE_GRACE = timedelta(minutes=2)
-SNOOZE_CHOICES = ((15, "⏰ +15 мин"), (60, "⏰ +1 час"))
+SNOOZE_MINUTES = (15, 60)
 
 
 @dataclass(frozen=True)
@@ -16,7 +27,6 @@ class Reminder:
     task_id: str
     owner: str
     due_at: str
-    text: str
     late: bool
     skip: bool
 
@@ -32,7 +42,7 @@ def parse_due(due_at: str) -> datetime:
 
 def cutoff(now: datetime, lead_min: int) -> str:
     """Tasks due at or before this instant are due for a reminder now."""
-    return (now + timedelta(minutes=lead_min)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (now + timedelta(minutes=lead_min)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def decide(task: dict[str, Any], now: datetime, lead_min: int,
@@ -45,21 +55,33 @@ def decide(task: dict[str, Any], now: datetime, lead_min: int,
     lateness = now - remind_at
     late = lateness > LATE_GRACE
     skip = lateness > timedelta(minutes=max_late_min) or not str(task["owner"]).isdigit()
-    return Reminder(task["id"], str(task["owner"]), task["due_at"],
-                    text(task["title"], due, task["tz"], late), late, skip)
+    return Reminder(task["id"], str(task["owner"]), task["due_at"], late, skip)
 
 
-def text(title: str, due: datetime, tz: str, late: bool) -> str:
-    local = due.astimezone(ZoneInfo(tz))
-    if late:
-        return f"⏰ {title}\n(с опозданием: было на {local:%H:%M %d.%m})"
-    return f"⏰ {title}\n{local:%H:%M}"
+def when(due_at: str, tz: str, lang: str, now: datetime) -> str:
+    """"сегодня в 10:00" — the due time in zone `tz`, worded as the bot words it."""
+    local = parse_due(due_at).astimezone(ZoneInfo(tz))
+    today = now.astimezone(ZoneInfo(tz)).date()
+    return when_text(local.date(), local.time().replace(second=0, microsecond=0), lang, today)
 
 
-def keyboard(task_id: str) -> dict[str, Any]:
+def text(canon: Canon, task: dict[str, Any], lang: str, tz: str, now: datetime,
+         late: bool) -> str:
+    """The reminder message for `task` in `lang`, its due time shown in `tz`."""
+    return canon.reply("reminder_late" if late else "reminder", lang, number=task["number"],
+                       title=task["title"], when=when(task["due_at"], tz, lang, now))
+
+
+def snooze_label(canon: Canon, minutes: int, lang: str) -> str:
+    if minutes % 60 == 0:
+        return canon.reply("button_snooze_hours", lang, hours=minutes // 60)
+    return canon.reply("button_snooze_min", lang, minutes=minutes)
+
+
+def keyboard(canon: Canon, task_id: str, lang: str) -> dict[str, Any]:
     """Inline buttons; the bot handles `done:<id>` and `snooze:<id>:<minutes>`."""
     return {"inline_keyboard": [
-        [{"text": "✅ Готово", "callback_data": f"done:{task_id}"}],
-        [{"text": label, "callback_data": f"snooze:{task_id}:{minutes}"}
-         for minutes, label in SNOOZE_CHOICES],
+        [{"text": canon.reply("button_done", lang), "callback_data": f"done:{task_id}"}],
+        [{"text": snooze_label(canon, minutes, lang),
+          "callback_data": f"snooze:{task_id}:{minutes}"} for minutes in SNOOZE_MINUTES],
     ]}

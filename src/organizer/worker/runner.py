@@ -43,6 +43,7 @@ class Worker:
         self.sender = sender
         self.calendar: CalendarSync | None = None
         self.reminders: Any = None
+        self.canon: Any = None
         self.reminders_off = self._reminders_off_reason()
 
     def _reminders_off_reason(self) -> str | None:
@@ -119,9 +120,14 @@ class Worker:
             conn.close()
 
     def _reminder_loop(self, stop: threading.Event) -> None:
+        from organizer.canon import LiveCanon
         from organizer.reminders.loop import Reminders
         from organizer.reminders.telegram import TelegramSender
 
+        if self.canon is None:  # once: a restarted loop keeps the one watcher
+            self.canon = LiveCanon(self.settings.canon_path)
+            self.canon.watch_in_thread(stop)  # a wording edit reaches the next reminder
+        canon = self.canon
         conn = connect(self.settings.db_path)
         notifier = ChangeNotifier(self.settings.db_path, stop)
         sender = self.sender
@@ -130,7 +136,8 @@ class Worker:
             sender = TelegramSender(self.settings.telegram_api_base,
                                     self.settings.telegram_bot_token)
         try:
-            self.reminders = Reminders(self.settings, conn, sender, clock=self.clock)
+            self.reminders = Reminders(self.settings, conn, sender, clock=self.clock,
+                                       canon=lambda: canon.current)
             while not stop.is_set():
                 hold = self.reminders.step()
                 if hold:
