@@ -6,6 +6,7 @@ aiogram is imported only inside `serve` (it costs seconds), never on CLI help pa
 from __future__ import annotations
 
 import asyncio
+import importlib
 
 from organizer.settings import Settings
 
@@ -19,6 +20,7 @@ def off_reason(settings: Settings) -> str | None:
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Poll Telegram and answer until `stop` is set."""
-    from organizer.bot.service import run_bot
-
-    await run_bot(settings, stop)
+    # aiogram's import takes seconds; in a thread it does not hold up the other
+    # daemons of `organizer run` (the api's /health) on the shared event loop.
+    service = await asyncio.to_thread(importlib.import_module, "organizer.bot.service")
+    await service.run_bot(settings, stop)
