@@ -26,6 +26,15 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def e2e(session: nox.Session) -> None:
+    """The end-to-end suite on a real Docker engine (as root): builds the image, runs the stack.
+
+    Writes .bench/e2e.json, which `nox -s bench` (bench/bench_deploy.py) reads.
+    """
+    session.run(PYTHON, "-m", "pytest", "-q", "tests/e2e", "-m", "e2e", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     session.run(PYTHON, "-m", "ruff", "check", "src", "tests", "bench", "noxfile.py")
 

@@ -3,10 +3,11 @@
 Run as root with `pytest tests/e2e -m e2e` (what `nox -s e2e` does); a plain
 `pytest` deselects every test in this folder. The session makes sure an engine
 and Compose v2 are there (`ops/install-docker.sh`), builds the image
-(`ops/build-image.sh`), and runs stacks under the prod project name `deploy`
-with `--project-directory` a temp dir holding the test `.env.prod` and the
-`canon` and `migrations` links, so nothing in the work tree is touched.
-Every stack is taken down with its volumes, whatever the tests did.
+(`ops/build-image.sh`), and runs one stack under the prod project name `deploy`
+from a temp directory holding copies of the prod compose files, the test
+layers (compose.*.yml here), a test `.env.prod` and the `canon` and
+`migrations` links, so nothing in the work tree is touched. The stack is
+taken down with its containers, networks and volumes, whatever the tests did.
 Measurements go to `.bench/e2e.json` for `nox -s bench`.
 """
 
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +28,30 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
-COMPOSE_FILES = (DEPLOY / "docker-compose.yml", DEPLOY / "docker-compose.vps.override.yml")
-STAND_IN = Path(__file__).with_name("compose.stand-in.yml")
+HERE = Path(__file__).resolve().parent
+# The prod pair, copied byte for byte into the test project directory.
+PROD_FILES = ("docker-compose.yml", "docker-compose.vps.override.yml")
+# Test-only layers: the fake Bot API server; the split-volume incident; no canon mount.
+E2E_LAYER, INCIDENT_LAYER, NO_CANON_LAYER = (
+    "compose.e2e.yml", "compose.incident.yml", "compose.no-canon.yml")
 PROJECT = "deploy"
 VOLUME = "deploy_db_data"
 IMAGE = os.environ.get("ORGANIZER_IMAGE", "organizer:local")
 BENCH_FILE = REPO / ".bench" / "e2e.json"
-HERE = Path(__file__).resolve().parent
+BOT_TOKEN = "123456:TEST"  # the fake server's; never a real one
+USER_ID = 1001
 
 # The test deployment: the example with what a test run needs on top.
 TEST_ENV = {
-    "TG_ALLOWED_USER_IDS": "1001",
+    "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+    "TELEGRAM_API_BASE": "http://telegram-api:8081",
+    "TG_LONGPOLL_SEC": "5",
+    "TG_HTTP_READ_TIMEOUT": "15",
+    "TG_ALLOWED_USER_IDS": str(USER_ID),
     "LOG_FORMAT": "json",
 }
+# What every compose call (ours and the ops toolkit's) interpolates.
+COMPOSE_ENV = {"ORGANIZER_IMAGE": IMAGE, "E2E_TESTS_DIR": str(REPO / "tests")}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,10 +78,12 @@ def run(
     check: bool = True,
     timeout: float = 120,
     env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command, text in and out; on failure, fail the test with its output."""
     result = subprocess.run(
         [str(a) for a in argv],
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -84,7 +100,7 @@ def run(
 
 
 class Bench:
-    """Numbers measured in this run, merged into .bench/e2e.json at the end."""
+    """Numbers measured in this run, written to .bench/e2e.json at the end (replacing it)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -97,43 +113,55 @@ class Bench:
         if not self.values:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            data = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            data = {}
-        data.update(self.values)
+        # Only this run's figures: ratios must come from one run, never mixed with an older one.
+        data = dict(self.values)
         data["recorded_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         self.path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 class Stack:
-    """One compose project `deploy` from the real files plus optional test layers."""
+    """Compose project `deploy` in a test project directory: the prod pair plus test layers.
 
-    def __init__(self, project_dir: Path, extra_files: Sequence[Path] = ()) -> None:
+    Compose runs with that directory as its working directory and relative
+    `-f` names, exactly as an operator runs it in deploy/ (and as the ops
+    toolkit does), so `./canon`, `./migrations` and `.env.prod` resolve there.
+    """
+
+    def __init__(self, project_dir: Path, layers: Sequence[str] = (E2E_LAYER,)) -> None:
         self.project_dir = project_dir
-        self.files = [*COMPOSE_FILES, *extra_files]
+        self.files = [*PROD_FILES, *layers]
 
     def compose(
-        self, *args: str, check: bool = True, timeout: float = 180
+        self, *args: str, check: bool = True, timeout: float = 180,
+        layers: Sequence[str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        argv: list[str | Path] = ["docker", "compose", "--project-directory", self.project_dir]
-        for file in self.files:
+        files = self.files if layers is None else [*PROD_FILES, *layers]
+        argv: list[str | Path] = ["docker", "compose", "-p", PROJECT]
+        for file in files:
             argv += ["-f", file]
-        return run([*argv, *args], check=check, timeout=timeout, env={"ORGANIZER_IMAGE": IMAGE})
+        return run([*argv, *args], check=check, timeout=timeout, env=COMPOSE_ENV,
+                   cwd=self.project_dir)
 
-    def up(self) -> float:
+    def up(self, *args: str, layers: Sequence[str] | None = None) -> float:
         """`up -d --wait`: seconds until every service is healthy (migrate: exited 0)."""
         started = time.monotonic()
-        self.compose("up", "-d", "--wait", timeout=300)
+        self.compose("up", "-d", "--wait", *args, timeout=300, layers=layers)
         return time.monotonic() - started
 
     def down(self) -> None:
-        self.compose("down", "-v", "--remove-orphans", "--timeout", "5", check=False)
+        """Containers, networks and volumes of the project, whatever layer made them."""
+        self.compose("down", "-v", "--remove-orphans", "--timeout", "5", check=False,
+                     layers=(E2E_LAYER, INCIDENT_LAYER))
+        left = run(["docker", "volume", "ls", "-q", "--filter",
+                    f"label=com.docker.compose.project={PROJECT}"], check=False).stdout.split()
+        if left:
+            run(["docker", "volume", "rm", "-f", *left], check=False)
 
     def ps(self) -> dict[str, dict[str, Any]]:
         """Service name -> its `docker compose ps -a --format json` object."""
-        out = self.compose("ps", "-a", "--format", "json").stdout
-        rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+        out = self.compose("ps", "-a", "--format", "json").stdout.strip()
+        rows = json.loads(out) if out.startswith("[") else [
+            json.loads(line) for line in out.splitlines() if line.strip()]
         return {row["Service"]: row for row in rows}
 
     def container(self, service: str) -> str:
@@ -146,14 +174,37 @@ class Stack:
         return data[0]
 
     def exec(
-        self, service: str, *argv: str, check: bool = True
+        self, service: str, *argv: str, check: bool = True, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
-        return self.compose("exec", "-T", service, *argv, check=check)
+        return self.compose("exec", "-T", service, *argv, check=check, timeout=timeout)
+
+    def organizer(self, *argv: str, check: bool = True,
+                  timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """The operator's `organizer ...` on the host, pointed at this stack (prod files only)."""
+        env = {
+            **COMPOSE_ENV,
+            "ORGANIZER_RUNTIME": "compose",
+            "ORGANIZER_COMPOSE_DIR": str(self.project_dir),
+            "ORGANIZER_COMPOSE_PROJECT": PROJECT,
+            "ORGANIZER_COMPOSE_FILES": ",".join(PROD_FILES),
+            "ORGANIZER_COMPOSE_ENV_FILE": ".env.prod",
+            "ORGANIZER_JOURNAL": str(self.project_dir / "journal.jsonl"),
+        }
+        return run([sys.executable, "-m", "organizer", *argv], check=check, timeout=timeout,
+                   env=env, cwd=self.project_dir)
+
+    def published(self, service: str, port: int) -> str:
+        """host:port where `service`'s `port` is published."""
+        return self.compose("port", service, str(port)).stdout.strip()
 
 
 def write_project_dir(path: Path, env: dict[str, str]) -> Path:
-    """A compose project directory: .env.prod, and canon/ migrations/ linked to the repo's."""
+    """A deploy directory: the compose files, .env.prod, canon/ and migrations/ links."""
     path.mkdir(parents=True, exist_ok=True)
+    for name in PROD_FILES:
+        shutil.copyfile(DEPLOY / name, path / name)
+    for name in (E2E_LAYER, INCIDENT_LAYER, NO_CANON_LAYER):
+        shutil.copyfile(HERE / name, path / name)
     lines = (DEPLOY / ".env.prod.example").read_text().splitlines()
     keys = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
     body = [line for line in lines if line.split("=", 1)[0] not in env]
@@ -161,12 +212,9 @@ def write_project_dir(path: Path, env: dict[str, str]) -> Path:
     missing = set(env) - keys
     assert not missing, f"test env sets keys the example lacks: {sorted(missing)}"
     (path / ".env.prod").write_text("\n".join(body) + "\n")
+    (path / ".env.prod").chmod(0o600)
     for name in ("canon", "migrations"):
-        source = REPO / name
-        if not source.exists():  # until the repo has it: an empty dir, never a dangling link
-            source = path / f"{name}.empty"
-            source.mkdir(exist_ok=True)
-        (path / name).symlink_to(source)
+        (path / name).symlink_to((REPO / name).resolve())
     return path
 
 
@@ -231,16 +279,32 @@ def image(engine: str, bench: Bench) -> str:
     return IMAGE
 
 
-@pytest.fixture(scope="module")
-def stand_in_stack(
-    image: str, tmp_path_factory: pytest.TempPathFactory, bench: Bench
-) -> Iterator[Stack]:
-    """The real compose files with stand-in daemons: image, volume, mounts, policies."""
-    project_dir = write_project_dir(tmp_path_factory.mktemp("deploy-stand-in"), TEST_ENV)
-    stack = Stack(project_dir, [STAND_IN])
+@pytest.fixture(scope="session")
+def stack(image: str, tmp_path_factory: pytest.TempPathFactory, bench: Bench) -> Iterator[Stack]:
+    """The real stack (migrate, api, worker, telegram-bot) plus the fake Bot API server.
+
+    Brought up cold (no containers, no volume) once; the scenarios leave it
+    healthy again after whatever they break. Taken down with its volumes at the end.
+    """
+    project_dir = write_project_dir(tmp_path_factory.mktemp("deploy"), TEST_ENV)
+    stack = Stack(project_dir)
     stack.down()  # leftovers of an interrupted run
     try:
-        bench.record("stand_in_up_s", round(stack.up(), 1))
+        bench.record("up_cold_s", round(stack.up(), 1))
         yield stack
     finally:
         stack.down()
+
+
+def wait_for(what: str, probe: Callable[[], Any], timeout: float = 60,
+             every: float = 0.5) -> Any:
+    """Poll `probe` until it returns something truthy; fail naming `what` and the last value."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while True:
+        last = probe()
+        if last:
+            return last
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not within {timeout:g} s (last: {last!r})", pytrace=False)
+        time.sleep(every)

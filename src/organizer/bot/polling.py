@@ -120,7 +120,7 @@ class Poller:
         self.backoff = Backoff()
 
     async def run(self, stop: asyncio.Event) -> None:
-        log.info("bot %s polling %s (long poll %s s, read timeout %s s)", self.bot.id,
+        log.info("bot %s polling %s (long poll %s s, HTTP read limit %s s)", self.bot.id,
                  self.bot.session.api.base.split("/bot")[0], self.longpoll_s, self.read_timeout_s)
         while not stop.is_set():
             try:

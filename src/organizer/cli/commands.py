@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from organizer.cli import backup_cmds, canon_cmds, daemon_cmds, db_cmds, ops_cmds, task_cmds
+from organizer.cli import (
+    backup_cmds,
+    canon_cmds,
+    daemon_cmds,
+    db_cmds,
+    health_cmds,
+    ops_cmds,
+    task_cmds,
+)
 
-MODULES: list[ModuleType] = [daemon_cmds, db_cmds, task_cmds, canon_cmds, backup_cmds, ops_cmds]
+MODULES: list[ModuleType] = [daemon_cmds, db_cmds, task_cmds, canon_cmds, backup_cmds, ops_cmds,
+                            health_cmds]

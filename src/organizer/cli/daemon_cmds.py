@@ -28,8 +28,13 @@ def _serve_one(name: str) -> None:
         module = registry.load(name)
         reason = module.off_reason(settings)
     if reason:
-        log.warning("%s is off: %s", name, reason)
-        raise typer.Exit(0)
+        # Said once; then idle (see daemons/idle.py) so a restart policy does not loop it.
+        from organizer.daemons.idle import idle
+
+        log.warning("%s is off: %s; idling until stopped", name, reason)
+        with context.errors_to_exit():
+            run_until_signalled(lambda stop: idle(settings, name, reason, stop))
+        return
     with context.errors_to_exit():
         run_until_signalled(lambda stop: module.serve(settings, stop))
 

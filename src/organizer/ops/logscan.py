@@ -64,6 +64,7 @@ CALENDAR_HINT = (
 _MODE_RE = re.compile(r"calendar mode[ :=]+(NOT_CONFIGURED|CONFIGURED|DEGRADED)", re.I)
 _ERROR_RE = re.compile(r"(^|\s)(ERROR|CRITICAL|FATAL)(\s|:|$)")
 _TRACEBACK = "Traceback (most recent call last)"
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 @dataclass
@@ -105,7 +106,8 @@ class LogReport:
 
 def _message_and_level(line: str) -> tuple[str, str | None]:
     """A JSON log line's message and level; a text line as it is."""
-    text = line.strip()
+    # `docker compose logs` (2.26) starts lines with ESC[2K even under --no-color.
+    text = _ANSI_RE.sub("", line).strip()
     if text.startswith("{"):
         try:
             record = json.loads(text)
