@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import time
 from dataclasses import replace
@@ -71,6 +72,17 @@ def test_pending_migration_fails(fetch: Get, healthy: Settings, db: sqlite3.Conn
     check = body["checks"]["schema"]
     assert check["status"] == "fail" and "1 migration(s) pending" in check["reason"]
     assert check["latest"] == latest
+
+
+def test_code_newer_than_the_database_fails(fetch: Get, healthy: Settings,
+                                            tmp_path: Path) -> None:
+    newer = tmp_path / "newer-migrations"
+    shutil.copytree(healthy.migrations_dir, newer)
+    (newer / "0900_next.sql").write_text("CREATE TABLE next_thing (id INTEGER);\n")
+    code, body = health(fetch, replace(healthy, migrations_dir=newer))
+    assert (code, body["checks"]["schema"]["status"]) == (503, "fail")
+    assert "1 migration(s) pending; run `organizer migrate`" in body["checks"]["schema"]["reason"]
+    assert body["checks"]["schema"]["latest"] == "0900_next.sql"
 
 
 def test_changed_migration_fails(fetch: Get, healthy: Settings, db: sqlite3.Connection) -> None:

@@ -7,9 +7,9 @@ command return its first outcome instead of acting twice.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -35,7 +35,8 @@ def utcnow() -> datetime:
 
 
 def new_task_id() -> str:
-    return uuid.uuid4().hex
+    """32 random hex digits (as uuid4().hex, at a third of the cost)."""
+    return os.urandom(16).hex()
 
 
 @dataclass(frozen=True)

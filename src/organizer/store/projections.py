@@ -109,6 +109,13 @@ def _target(type_: str, event: e.Event) -> tuple[str, str] | None:
     return None
 
 
+_INSERT = {table: f"INSERT INTO {table} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
+           for table, (_, cols) in PROJECTIONS.items()}
+_UPSERT = {
+    table: _INSERT[table] + f" ON CONFLICT({key}) DO UPDATE SET "
+    + ",".join(f"{c} = excluded.{c}" for c in cols if c != key)
+    for table, (key, cols) in PROJECTIONS.items()
+}
 _APPLY = {"tasks": apply_task, "calendar_links": apply_link, "users": apply_user}
 
 
@@ -137,13 +144,8 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str
             continue
         if table == "tasks":
             written[key] = new
-        marks = ",".join("?" * len(columns))
-        updates = ",".join(f"{c} = excluded.{c}" for c in columns if c != key_col)
-        conn.execute(
-            f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks}) "
-            f"ON CONFLICT({key_col}) DO UPDATE SET {updates}",
-            [new[c] for c in columns],
-        )
+        conn.execute(_UPSERT[table] if row is not None or item.type not in _CREATES
+                     else _INSERT[table], [new[c] for c in columns])
     if last is not None:
         conn.execute(
             "INSERT INTO projector_checkpoints (name, position) VALUES (?, ?) "
