@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from litestar import Litestar, Response, get
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from organizer.api.checks import CanonView
+from organizer.api.checks import CanonView, MissingCanon
 from organizer.api.health import HealthProbe
 from organizer.api.metrics import MetricsSource
+from organizer.errors import CanonError
 from organizer.settings import Settings
+
+PROMETHEUS_TYPE = CONTENT_TYPE_LATEST.split("; charset=")[0]
 
 
 def bot_off_reason(settings: Settings) -> str | None:
-    return None if settings.telegram_bot_token else "TELEGRAM_BOT_TOKEN is not set"
+    from organizer.daemons.bot import off_reason
+
+    return off_reason(settings)
 
 
-def create_app(settings: Settings, canon: CanonView | None) -> Litestar:
-    """The API for these settings; `canon` is the live canon the process holds."""
-    probe = HealthProbe(settings, canon, bot_off=bot_off_reason(settings))
+def open_canon(settings: Settings) -> CanonView:
+    """The live canon from CANON_PATH, or a stand-in whose health check fails and says why."""
+    from organizer.canon import LiveCanon
+
+    try:
+        return LiveCanon(settings.canon_path)
+    except CanonError as exc:
+        return MissingCanon(str(exc))
+
+
+def create_app(settings: Settings, canon: CanonView | None = None, *,
+               mountinfo: Callable[[], str] | None = None) -> Litestar:
+    """The API for these settings.
+
+    `canon` is the live canon the process holds (loaded from CANON_PATH when not
+    given); `mountinfo` reads the mount table (/proc/self/mountinfo by default).
+    """
+    probe = HealthProbe(settings, canon if canon is not None else open_canon(settings),
+                        bot_off=bot_off_reason(settings), mountinfo=mountinfo)
     metrics = MetricsSource(settings)
 
     @get("/health")
@@ -28,7 +51,10 @@ def create_app(settings: Settings, canon: CanonView | None) -> Litestar:
 
     @get("/metrics")
     async def scrape() -> Response[bytes]:
-        """Prometheus text format."""
-        return Response(content=await metrics.render(), media_type=CONTENT_TYPE_LATEST)
+        """Prometheus text format; 503 with one line when the database cannot be read."""
+        code, body = await metrics.render()
+        # Litestar appends "; charset=utf-8" to every text/ type itself.
+        media = PROMETHEUS_TYPE if code == 200 else "text/plain"
+        return Response(content=body, status_code=code, media_type=media)
 
     return Litestar(route_handlers=[health, scrape], openapi_config=None, logging_config=None)

@@ -29,12 +29,20 @@ BACKUP_STALE_S = 26 * 3600.0
 
 @dataclass
 class Check:
+    """One check's verdict: status, a one-line reason and a few safe details."""
+
     status: str
     reason: str
     detail: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.status, "reason": self.reason, **self.detail}
+
+
+def overall(results: dict[str, Check]) -> str:
+    """The worst status among the checks."""
+    statuses = {c.status for c in results.values()}
+    return FAIL if FAIL in statuses else (DEGRADED_STATUS if DEGRADED_STATUS in statuses else OK)
 
 
 class CanonView(Protocol):
@@ -55,11 +63,20 @@ def _age(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def volume(settings: Settings) -> Check:
+@dataclass
+class MissingCanon:
+    """Stands in for the live canon when CANON_PATH could not be loaded at all."""
+
+    last_error: str
+    current: Any = None
+
+
+def volume(settings: Settings, mountinfo: str | None = None) -> Check:
+    """DB_PATH on EXPECTED_DB_VOLUME; `mountinfo` is /proc/self/mountinfo's text by default."""
     if not settings.expected_db_volume:
         return Check(OK, "not required (EXPECTED_DB_VOLUME is unset)")
     try:
-        mount = verify_volume(settings.db_path, settings.expected_db_volume)
+        mount = verify_volume(settings.db_path, settings.expected_db_volume, mountinfo)
     except OrganizerError as exc:
         return Check(FAIL, str(exc))
     except OSError as exc:
@@ -69,8 +86,10 @@ def volume(settings: Settings) -> Check:
 
 
 def canon(live: CanonView | None, settings: Settings) -> Check:
+    """The canon the process serves (version, sha256); degraded while the file is gone or bad."""
     if live is None or live.current is None:
-        return Check(FAIL, f"no canon loaded from {settings.canon_path}")
+        why = live.last_error if live is not None else None
+        return Check(FAIL, why or f"no canon loaded from {settings.canon_path}")
     loaded = live.current
     detail = {"version": loaded.version, "sha256": loaded.sha256}
     if not settings.canon_path.exists():
@@ -107,6 +126,7 @@ def schema(conn: sqlite3.Connection, settings: Settings) -> tuple[Check, Check]:
 
 
 def calendar(conn: sqlite3.Connection, settings: Settings) -> Check:
+    """The derived calendar mode; NOT_CONFIGURED is a normal state, DEGRADED is not."""
     mode, reason = current_mode(conn, settings)
     status = DEGRADED_STATUS if mode == DEGRADED else OK
     return Check(status, reason, {"mode": mode})
@@ -114,6 +134,7 @@ def calendar(conn: sqlite3.Connection, settings: Settings) -> Check:
 
 def heartbeat(beats: dict[str, dict[str, Any]], daemon: str, now: datetime,
               off: str | None = None) -> Check:
+    """A daemon's liveness from its heartbeat row; `off` names why it is off by config."""
     if off:
         return Check(OK, f"off: {off}", {"state": "off"})
     beat = beats.get(daemon)
@@ -130,6 +151,7 @@ def heartbeat(beats: dict[str, dict[str, Any]], daemon: str, now: datetime,
 
 
 def projector_lag(conn: sqlite3.Connection) -> Check:
+    """Events in the log the projections have not folded in yet."""
     last = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]
     lag = int(last) - checkpoint(conn)
     if lag > 0:
@@ -139,10 +161,12 @@ def projector_lag(conn: sqlite3.Connection) -> Check:
 
 
 def backup(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Check:
+    """Age of the newest backup in BACKUP_DIR; none is fine only for a database under a day old."""
     record = latest_backup(settings.backup_dir)
     if record is None:
-        first = conn.execute("SELECT min(recorded_at) FROM events").fetchone()[0]
-        young = first is None or (now - _parse(first)).total_seconds() < BACKUP_STALE_S
+        # The first event by position (the primary key): no scan of a long log.
+        row = conn.execute("SELECT recorded_at FROM events ORDER BY position LIMIT 1").fetchone()
+        young = row is None or (now - _parse(row[0])).total_seconds() < BACKUP_STALE_S
         if young:
             return Check(OK, "no backup yet (the database is less than a day old)")
         return Check(DEGRADED_STATUS, "no backup yet; run `organizer backup create`")

@@ -7,12 +7,16 @@ import contextlib
 import logging
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 from organizer.errors import ConfigError
 from organizer.settings import Settings
 
 log = logging.getLogger("organizer.api")
-STOP_GRACE_S = 5.0
+# uvicorn lets in-flight requests finish for this long, then cancels them; with the
+# backstop below `stop` → return stays well inside the 5 s docker gives before SIGKILL.
+GRACEFUL_S = 2.0
+STOP_BACKSTOP_S = 3.0
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -40,14 +44,13 @@ def off_reason(settings: Settings) -> str | None:
     return None
 
 
-async def serve(settings: Settings, stop: asyncio.Event) -> None:
+async def serve_app(app: Any, host: str, port: int, stop: asyncio.Event) -> None:
+    """Serve an ASGI `app` with one uvicorn server on host:port until `stop` is set.
+
+    The benchmark's bare peer runs through here too, so both sides of that
+    comparison have identical server settings by construction.
+    """
     import uvicorn
-
-    from organizer.api.app import create_app
-    from organizer.canon import LiveCanon
-
-    live = LiveCanon(settings.canon_path)
-    sock = listen(settings.api_host, settings.api_port)
 
     class Server(uvicorn.Server):
         @contextlib.contextmanager
@@ -55,26 +58,42 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             # Signals belong to the process (`stop`), which may serve other daemons too.
             yield
 
+    sock = listen(host, port)
     config = uvicorn.Config(
-        create_app(settings, live), host=settings.api_host, port=settings.api_port,
-        log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=3,
+        app, host=host, port=port, log_config=None, access_log=False, lifespan="off",
+        timeout_graceful_shutdown=int(GRACEFUL_S),
     )
     server = Server(config)
     serving = asyncio.create_task(server.serve(sockets=[sock]), name="uvicorn")
-    watching = asyncio.create_task(live.watch(stop), name="canon-watch")
     stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    if serving.done() and not stop.is_set():
-        stopping.cancel()
-        watching.cancel()
-        exc = serving.exception()
-        raise RuntimeError(f"the API server stopped: {exc or 'could not start'}")
-    log.info("api stopping")
-    server.should_exit = True
     try:
-        await asyncio.wait_for(serving, STOP_GRACE_S)
-    except TimeoutError:
-        server.force_exit = True
-    watching.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await watching
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if serving.done() and not stop.is_set():
+            exc = serving.exception()
+            raise RuntimeError(f"the API server stopped: {exc or 'could not start'}")
+        server.should_exit = True
+        try:
+            await asyncio.wait_for(serving, STOP_BACKSTOP_S)
+        except TimeoutError:
+            log.warning("api: connections still open after %.0f s; closed", STOP_BACKSTOP_S)
+    finally:
+        stopping.cancel()
+        sock.close()
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """Serve /health and /metrics on API_HOST:API_PORT until `stop` is set."""
+    from organizer.api.app import create_app
+    from organizer.canon import LiveCanon
+
+    live = LiveCanon(settings.canon_path)
+    app = create_app(settings, live)
+    watching = asyncio.create_task(live.watch(stop), name="canon-watch")
+    log.info("api listening on http://%s:%s", settings.api_host, settings.api_port)
+    try:
+        await serve_app(app, settings.api_host, settings.api_port, stop)
+        log.info("api stopped")
+    finally:
+        watching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watching
