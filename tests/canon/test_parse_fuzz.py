@@ -12,17 +12,9 @@ from hypothesis import strategies as st
 from organizer.canon import Canon
 from organizer.parsing import Parsed, parse
 from organizer.parsing.core import parse_local
+from organizer.parsing.grammar import INTENTS as GRAMMAR_INTENTS
 
-INTENTS = {
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "cancel_task",
-    "reschedule_task",
-    "undo",
-    "help",
-    "unknown",
-}
+INTENTS = set(GRAMMAR_INTENTS)
 ZONES = ["Europe/Moscow", "UTC", "Asia/Kamchatka", "America/Los_Angeles", "Pacific/Kiritimati"]
 WORDS = [
     "завтра",

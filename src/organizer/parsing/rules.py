@@ -114,13 +114,17 @@ def _date_numeric(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
         return None  # "в 10.30" is a clock time
     if not _valid_day_month(day, month):
         return None
-    year = _year(match["y"])
-    if year is not None:
-        try:
-            return Piece(DATE, *_span(match), date=DateSpec(exact=date(year, month, day)))
-        except ValueError:
-            return None
-    return Piece(DATE, *_span(match), date=DateSpec(day=day, month=month))
+    return _date_piece(match, day, month, _year(match["y"]))
+
+
+def _date_piece(match: re.Match[str], day: int, month: int, year: int | None) -> Piece | None:
+    """A date with its year is that exact day; without one, its next occurrence."""
+    if year is None:
+        return Piece(DATE, *_span(match), date=DateSpec(day=day, month=month))
+    try:
+        return Piece(DATE, *_span(match), date=DateSpec(exact=date(year, month, day)))
+    except ValueError:
+        return None
 
 
 def _date_words(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
@@ -132,13 +136,7 @@ def _date_words(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     month = grammar.months.get(_key(match["mon"]))
     if day is None or month is None or not _valid_day_month(day, month):
         return None
-    year = _year(groups.get("y"))
-    if year is not None:
-        try:
-            return Piece(DATE, *_span(match), date=DateSpec(exact=date(year, month, day)))
-        except ValueError:
-            return None
-    return Piece(DATE, *_span(match), date=DateSpec(day=day, month=month))
+    return _date_piece(match, day, month, _year(groups.get("y")))
 
 
 def _day_only(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
