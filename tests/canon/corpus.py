@@ -54,5 +54,10 @@ def load_cases(path: Path) -> list[Case]:
             "ref": None if raw.get("ref") is None else str(raw["ref"]),
             "scope": raw.get("scope"),
         }
+        # keys beyond the contract's six appear only when the message has them
+        if "repeat" in raw:
+            expected["repeat"] = raw["repeat"]
+        if "bad" in raw:
+            expected["invalid_date"] = str(raw["bad"])
         cases.append(Case(str(raw["t"]), now, tz, expected))
     return cases

@@ -35,7 +35,9 @@ def test_corpus_pass_rate(canon: Canon) -> None:
         if got == case.expected:
             passed[intent] += 1
         else:
-            diff = {k: (case.expected[k], got[k]) for k in got if got[k] != case.expected[k]}
+            keys = got.keys() | case.expected.keys()
+            diff = {k: (case.expected.get(k), got.get(k)) for k in keys
+                    if got.get(k) != case.expected.get(k)}
             failures.append(f"  {case.text!r}: {diff}")
     print("\ncorpus pass rate by intent:")
     for intent in sorted(total):

@@ -30,6 +30,7 @@ REQUIRED_REPLIES = (
     "ambiguous", "unknown", "asr_unavailable", "voice_recognised", "reminder", "tz_set",
     "tz_invalid", "error", "reminder_late", "reminder_snoozed", "button_done",
     "button_snooze_min", "button_snooze_hours",
+    "repeat_not_supported", "date_invalid",
 )  # fmt: skip
 
 
@@ -169,12 +170,29 @@ def _semantic_errors(
             elif isinstance(intents, Mapping) and name not in intents:
                 yield ("match_order", index), f"intent {name!r} has no entry under intents"
             seen.add(name)
+    yield from _repeat_part_errors(data.get("time"))
     if patterns:
         for error in pattern_errors(data):
             yield error.path, str(error)
     replies = data.get("replies")
     if isinstance(replies, Mapping):
         yield from _reply_errors(replies)
+
+
+def _repeat_part_errors(time_spec: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """`time.repeat.parts` names parts of the day that `time.parts_of_day` defines."""
+    if not isinstance(time_spec, Mapping):
+        return
+    repeat, defined = time_spec.get("repeat"), time_spec.get("parts_of_day")
+    if not isinstance(repeat, Mapping) or not isinstance(repeat.get("parts"), Mapping):
+        return
+    known = set(defined) if isinstance(defined, Mapping) else set()
+    for name in repeat["parts"]:
+        if name not in known:
+            yield (
+                ("time", "repeat", "parts", name),
+                f"no part of day {name!r} in time.parts_of_day; known: {', '.join(sorted(known))}",
+            )
 
 
 def _reply_errors(replies: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:

@@ -12,8 +12,8 @@ from organizer.parsing.grammar import Grammar, group_span
 from organizer.parsing.intents import Detected, detect, original_span, scope_of
 from organizer.parsing.model import Parsed
 from organizer.parsing.normalise import Message, one_typo_apart, read_message, with_first_word
-from organizer.parsing.resolve import resolve
-from organizer.parsing.title import make_ref, make_title
+from organizer.parsing.resolve import When, resolve
+from organizer.parsing.title import make_ref, make_title, tidy
 
 if TYPE_CHECKING:
     from organizer.canon.model import Canon
@@ -92,7 +92,21 @@ def _task(message: Message, now: datetime, grammar: Grammar, lang: str) -> Parse
         due_time=when.due_time,
         lang=lang,
         alternative=when.alternative,
+        **_said(message.original, when),
     )
+
+
+def _said(original: str, when: When, offset: int = 0) -> dict[str, str | None]:
+    """The repetition and the impossible date of a message, as the user wrote them."""
+
+    def words(span: tuple[int, int] | None) -> str | None:
+        return tidy(original[span[0] + offset : span[1] + offset]) if span else None
+
+    return {
+        "repeat": when.repeat,
+        "repeat_words": words(when.repeat_span),
+        "invalid_date": words(when.invalid),
+    }
 
 
 def _group_span(message: Message, match: re.Match[str] | None, group: str) -> tuple[int, int]:
@@ -132,4 +146,5 @@ def _reschedule(
         due_time=when.due_time,
         lang=lang,
         alternative=when.alternative,
+        **_said(message.original, when, start),
     )

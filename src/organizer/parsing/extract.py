@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from organizer.parsing.pieces import DATE, Piece
+from organizer.parsing.pieces import DATE, INVALID, Piece
+from organizer.parsing.repeat import join_repeats
 from organizer.parsing.rules import HANDLERS, prep_of
 from organizer.parsing.timegrammar import TimeGrammar
 
@@ -26,10 +27,14 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
                 continue
             if not loose and name == "clock_bare" and prep_of(match) in grammar.loose_prepositions:
                 continue  # "на 5" is a time only in a reschedule ("перенеси 3 на 5")
+            if match.groupdict().get("mmw") and match.start("mmw") + 1 not in words_end:
+                continue  # "ten to eight" is 7:50, "10 to 12" is not
             piece = handler(match, grammar)
             if piece is None:
                 continue
-            if piece.kind == DATE and grammar.not_due.search(flat, max(0, start - 12), start):
+            if piece.kind in (DATE, INVALID) and grammar.not_due.search(
+                flat, max(0, start - 12), start
+            ):
                 # "письмо от 10.03": the date names the letter; it stays in the title and
                 # no later rule may read it as a time either
                 taken[start:end] = b"\x01" * (end - start)
@@ -40,4 +45,4 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
             pieces.append(piece)
             taken[start:end] = b"\x01" * (end - start)
     pieces.sort(key=lambda p: p.start)
-    return pieces
+    return join_repeats(pieces, flat)

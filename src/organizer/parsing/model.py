@@ -12,7 +12,13 @@ class Parsed:
     """One message understood: the intent and its slots, local to the user's zone.
 
     `alternative` is the other reading of a time whose am/pm was left open
-    ("в 8" is 08:00, alternative 20:00); it is not part of the JSON contract.
+    ("в 8" is 08:00, alternative 20:00), or of "в следующую пятницу" (the nearest
+    Friday, when that is another day); it is not part of the JSON contract.
+
+    `repeat` is the RFC 5545 RRULE of a message that asks for repetition
+    ("каждый понедельник" = "FREQ=WEEKLY;BYDAY=MO"; due_date is then the first
+    occurrence) and `repeat_words` how the user said it. `invalid_date` is a date
+    as written that does not exist ("31.02"); nothing is due then.
     """
 
     intent: str
@@ -22,11 +28,18 @@ class Parsed:
     ref: str | None = None
     scope: str | None = None
     lang: str = "ru"
-    alternative: tuple[date, time] | None = None
+    alternative: tuple[date, time | None] | None = None
+    repeat: str | None = None
+    repeat_words: str | None = None
+    invalid_date: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The object `organizer parse --json` prints (shared/DESIGN.md)."""
-        return {
+        """The object `organizer parse --json` prints (shared/DESIGN.md).
+
+        The six keys of the contract are always there; `repeat` and `invalid_date`
+        are added only when the message has them, so every other answer is unchanged.
+        """
+        out: dict[str, Any] = {
             "intent": self.intent,
             "title": self.title,
             "due_date": self.due_date.isoformat() if self.due_date else None,
@@ -34,3 +47,8 @@ class Parsed:
             "ref": self.ref,
             "scope": self.scope,
         }
+        if self.repeat is not None:
+            out["repeat"] = self.repeat
+        if self.invalid_date is not None:
+            out["invalid_date"] = self.invalid_date
+        return out

@@ -7,6 +7,9 @@ from datetime import date
 
 # Kinds of piece: at most one of each kind is used (the first in the text).
 DATE, CLOCK, PART, MOMENT = "date", "clock", "part", "moment"
+WEEK = "week"  # "на следующей неделе" / "на этой неделе": a week, with or without its weekday
+REPEAT = "repeat"  # "каждый понедельник", "ежедневно": the task would repeat
+INVALID = "invalid"  # a date that does not exist: "31.02", "30 февраля"
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Clock:
 
 @dataclass(frozen=True)
 class DateSpec:
-    """A date as said: one of these fields is set."""
+    """A date as said: one of these fields is set (a weekday may come with its week)."""
 
     offset: int | None = None  # days from today
     weekday: int | None = None  # 0 = Monday, the nearest strictly after today
@@ -30,6 +33,22 @@ class DateSpec:
     year: int | None = None
     months_ahead: int | None = None  # "через месяц"
     exact: date | None = None
+    weeks: int | None = None  # the offset was said in weeks ("через неделю"): a weekday may join
+    next_week: bool = False  # the week after this one: its Monday, or `weekday` in it
+    from_days: int | None = None  # with `weekday`: the first such day on or after today + N
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """How often a task would repeat, as an RFC 5545 frequency.
+
+    `freq` None is a bare "каждый"/"every": the date piece right after it decides
+    (a weekday repeats weekly, "8 марта" yearly, "15-го" monthly).
+    """
+
+    freq: str | None  # MINUTELY HOURLY DAILY WEEKLY MONTHLY YEARLY
+    interval: int = 1
+    weekdays: tuple[int, ...] = ()  # BYDAY, 0 = Monday
 
 
 @dataclass(frozen=True)
@@ -41,3 +60,7 @@ class Piece:
     clock: Clock | None = None
     minutes: int | None = None  # a duration from now
     part: str | None = None  # a part-of-day word
+    repeat: Repeat | None = None
+    week: int | None = None  # WEEK pieces: 0 this week, 1 next week
+    also: tuple[tuple[int, int], ...] = ()  # further spans the piece was read from
+    said: tuple[int, int] | None = None  # INVALID: the date alone, without its preposition

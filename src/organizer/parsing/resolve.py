@@ -6,42 +6,73 @@ times are read") plus the choices documented at the top of the canon file.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from organizer.parsing.pieces import CLOCK, DATE, MOMENT, PART, Clock, DateSpec, Piece
-from organizer.parsing.timegrammar import TimeGrammar
+from organizer.parsing import days
+from organizer.parsing.pieces import (
+    CLOCK,
+    DATE,
+    INVALID,
+    MOMENT,
+    PART,
+    REPEAT,
+    WEEK,
+    Clock,
+    DateSpec,
+    Piece,
+)
+from organizer.parsing.repeat import first_occurrence, gives_day, rrule
+from organizer.parsing.timegrammar import PartOfDay, TimeGrammar
 
 TODAY_PARTS = frozenset({"tonight", "tonite", "this evening", "this afternoon", "this morning"})
+_SUB_DAILY = {"MINUTELY": 1, "HOURLY": 60}
 
 
 @dataclass(frozen=True)
 class When:
-    """The resolved due date and time, and the spans of text they came from."""
+    """The resolved due date and time, and the spans of text they came from.
+
+    `repeat` is the RRULE of a repeating task (due_date is then its first
+    occurrence) and `repeat_span` the words that said so; `invalid` is the span
+    of a date that does not exist ("31.02"), in which case nothing is due.
+    """
 
     due_date: date | None
     due_time: time | None
-    alternative: tuple[date, time] | None
+    alternative: tuple[date, time | None] | None
     spans: tuple[tuple[int, int], ...]
+    repeat: str | None = None
+    repeat_span: tuple[int, int] | None = None
+    invalid: tuple[int, int] | None = None
 
 
 def resolve(pieces: list[Piece], now: datetime, grammar: TimeGrammar) -> When:
     """Pick the first piece of each kind and turn them into a date and a time."""
     first: dict[str, Piece] = {}
-    for piece in pieces:
+    for piece in join_weeks(pieces):
         first.setdefault(piece.kind, piece)
-    used = tuple((p.start, p.end) for p in first.values())
+    used = tuple(span for p in first.values() for span in ((p.start, p.end), *p.also))
+    if INVALID in first:
+        bad = first[INVALID]
+        return When(None, None, None, used, invalid=bad.said or (bad.start, bad.end))
     today = now.date()
+    repeat = first.get(REPEAT)
 
     moment = first.get(MOMENT)
+    rule = repeat.repeat if repeat is not None else None
+    if rule is not None and rule.freq in _SUB_DAILY:
+        moment = Piece(MOMENT, 0, 0, minutes=_SUB_DAILY[rule.freq] * rule.interval)
     if moment is not None and moment.minutes is not None:
         local = _plus_minutes(now, moment.minutes)
-        return When(local.date(), time(local.hour, local.minute), None, used)
+        text = rrule(rule, local.date()) if rule is not None else None
+        return _when(local.date(), time(local.hour, local.minute), None, used, text, repeat)
 
     date_piece = first.get(DATE)
-    due_date = _date(date_piece.date, today) if date_piece and date_piece.date else None
-    part = grammar.parts.get(first[PART].part or "") if PART in first else None
+    spec = date_piece.date if date_piece is not None else None
+    if repeat is not None and repeat.date is not None:
+        spec = repeat.date  # "каждое 15 число" carries its day
+    part = _part(first, grammar)
     clock_piece = first.get(CLOCK)
 
     due_time: time | None = None
@@ -50,14 +81,85 @@ def resolve(pieces: list[Piece], now: datetime, grammar: TimeGrammar) -> When:
         due_time, other = _clock(clock_piece.clock, part.meridiem if part else None)
     elif part is not None:
         due_time = part.at
+
+    if repeat is not None and rule is not None and rule.freq is not None:
+        by = spec if spec is not None and gives_day(rule, spec) else None
+        start = _date(spec, today) if spec is not None and by is None else None
+        first_day, full = first_occurrence(rule, by, start, due_time, now)
+        alternative: tuple[date, time | None] | None = None
+        if other is not None:
+            alternative = (first_occurrence(rule, by, start, other, now)[0], other)
+        return _when(first_day, due_time, alternative, used, rrule(full, first_day), repeat)
+
+    due_date = _date(spec, today) if spec is not None else None
     if due_date is None and PART in first and (first[PART].part or "") in TODAY_PARTS:
         due_date = today
     if due_time is None:
-        return When(due_date, None, None, used)
-    alternative = None
+        return When(due_date, None, _other_week(spec, due_date, None, today), used)
     if other is not None:
-        alternative = (due_date or _next_at(other, now), other)
-    return When(due_date or _next_at(due_time, now), due_time, alternative, used)
+        return When(due_date or _next_at(due_time, now), due_time,
+                    (due_date or _next_at(other, now), other), used)  # fmt: skip
+    return When(due_date or _next_at(due_time, now), due_time,
+                _other_week(spec, due_date, due_time, today), used)  # fmt: skip
+
+
+def _when(
+    due_date: date,
+    due_time: time | None,
+    alternative: tuple[date, time | None] | None,
+    used: tuple[tuple[int, int], ...],
+    rule: str | None,
+    repeat: Piece | None,
+) -> When:
+    span = (repeat.start, repeat.end) if repeat is not None and rule is not None else None
+    return When(due_date, due_time, alternative, used, rule, span)
+
+
+def _part(first: dict[str, Piece], grammar: TimeGrammar) -> PartOfDay | None:
+    if PART in first:
+        return grammar.parts.get(first[PART].part or "")
+    repeat = first.get(REPEAT)
+    if repeat is not None and repeat.part is not None:  # "каждое утро"
+        return grammar.repeat_parts.get(repeat.part)
+    return None
+
+
+def join_weeks(pieces: list[Piece]) -> list[Piece]:
+    """A weekday and the week it is in become one date piece.
+
+    "на следующей неделе в среду", "в среду на следующей неделе", "next week on
+    wednesday": Wednesday of next week; "через неделю в пятницу": the first Friday
+    on or after today + 7 days; "на этой неделе в пятницу": the nearest Friday.
+    A week said without a weekday: next week is its Monday, this week says nothing.
+    """
+    weekday = next((p for p in pieces if p.kind == DATE and p.date and p.date.weekday is not None),
+                   None)  # fmt: skip
+    anchor = next((p for p in pieces if p.kind == WEEK or (p.date and p.date.weeks)), None)
+    out = list(pieces)
+    if weekday is not None and anchor is not None and weekday.date is not None:
+        if anchor.kind == WEEK:
+            spec = DateSpec(weekday=weekday.date.weekday, next_week=anchor.week == 1)
+        else:
+            assert anchor.date is not None
+            spec = DateSpec(weekday=weekday.date.weekday, from_days=anchor.date.offset)
+        joined = Piece(DATE, weekday.start, weekday.end, date=spec,
+                       also=((anchor.start, anchor.end),))  # fmt: skip
+        out = [joined if p is weekday else p for p in out if p is not anchor]
+    return [
+        Piece(DATE, p.start, p.end, date=DateSpec(next_week=True)) if p.kind == WEEK else p
+        for p in out
+        if p.kind != WEEK or p.week == 1
+    ]
+
+
+def _other_week(
+    spec: DateSpec | None, due_date: date | None, at: time | None, today: date
+) -> tuple[date, time | None] | None:
+    """For "в следующую пятницу" the nearest Friday, when it is another day (the bot offers it)."""
+    if spec is None or spec.weekday is None or not spec.next_week or due_date is None:
+        return None
+    nearest = days.nearest_weekday(today, spec.weekday)
+    return (nearest, at) if nearest != due_date else None
 
 
 def _plus_minutes(now: datetime, minutes: int) -> datetime:
@@ -104,48 +206,20 @@ def _with_meridiem(hour: int, meridiem: str) -> int:
 def _date(spec: DateSpec, today: date) -> date | None:
     if spec.exact is not None:
         return spec.exact
+    if spec.weekday is not None and spec.next_week:
+        return days.weekday_on_or_after(days.next_monday(today), spec.weekday)
+    if spec.weekday is not None and spec.from_days is not None:
+        return days.weekday_on_or_after(today + timedelta(days=spec.from_days), spec.weekday)
+    if spec.next_week:
+        return days.next_monday(today)
     if spec.offset is not None:
         return today + timedelta(days=spec.offset)
     if spec.weekday is not None:
-        return today + timedelta(days=(spec.weekday - today.weekday() - 1) % 7 + 1)
+        return days.nearest_weekday(today, spec.weekday)
     if spec.months_ahead is not None:
-        return _add_months(today, spec.months_ahead)
+        return days.add_months(today, spec.months_ahead)
     if spec.day is not None and spec.month is not None:
-        return _next_day_month(today, spec.day, spec.month)
+        return days.next_day_month(today, spec.day, spec.month)
     if spec.day is not None:
-        return _next_day_of_month(today, spec.day)
-    return None
-
-
-def _add_months(today: date, months: int) -> date | None:
-    index = today.month - 1 + months
-    year, month = today.year + index // 12, index % 12 + 1
-    if year > 9999:
-        return None
-    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
-
-
-def _next_day_month(today: date, day: int, month: int) -> date | None:
-    """The date's next occurrence on or after today (29 February may be years away)."""
-    for year in range(today.year, min(today.year + 9, 10000)):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate >= today:
-            return candidate
-    return None
-
-
-def _next_day_of_month(today: date, day: int) -> date | None:
-    """The next month (this one included) that has this day, on or after today."""
-    year, month = today.year, today.month
-    for _ in range(13):
-        if day <= calendar.monthrange(year, month)[1]:
-            candidate = date(year, month, day)
-            if candidate >= today:
-                return candidate
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        if year > 9999:
-            return None
+        return days.next_day_of_month(today, spec.day)
     return None

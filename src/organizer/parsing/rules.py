@@ -1,29 +1,25 @@
 """What each time rule's match means: a match of timegrammar's rule in, a piece (or None) out.
 
 A handler returns None to refuse a match that only looks like a date or time
-("на 2 дня", "в 3 магазина"); the text then stays in the title.
+("на 2 дня", "в 3 магазина"); the text then stays in the title. Durations and
+clock times are read here, dates in dates.py, repetition in repeat.py.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 
+from organizer.parsing import dates, repeat
+from organizer.parsing.dates import counts_something, key, prep_of
 from organizer.parsing.pieces import CLOCK, DATE, MOMENT, PART, Clock, DateSpec, Piece
 from organizer.parsing.timegrammar import TimeGrammar
 
-STRICT_CLOCK_PREPOSITIONS = frozenset({"в", "во", "at", "@"})
+__all__ = ["HANDLERS", "prep_of"]
 
 
 def _span(match: re.Match[str]) -> tuple[int, int]:
     return match.start(), match.end()
-
-
-def prep_of(match: re.Match[str]) -> str | None:
-    """The preposition a match starts with, spaces collapsed."""
-    value = match.groupdict().get("prep")
-    return " ".join(value.split()) if value else None
 
 
 def _number(text: str | None, grammar: TimeGrammar) -> int | None:
@@ -57,15 +53,15 @@ def _duration(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     start, end = _span(match)
     groups = match.groupdict()
     if groups.get("fixed"):
-        return Piece(MOMENT, start, end, minutes=grammar.fixed_durations[_key(groups["fixed"])])
+        return Piece(MOMENT, start, end, minutes=grammar.fixed_durations[key(groups["fixed"])])
     if groups.get("hour"):
         return Piece(MOMENT, start, end, minutes=60)
-    unit = grammar.units[_key(groups["unit"])]
+    unit = grammar.units[key(groups["unit"])]
     count_text = groups.get("n")
     if count_text is None:
         count = 1.0
-    elif _key(count_text) in grammar.quantity_words:
-        count = float(grammar.quantity_words[_key(count_text)])
+    elif key(count_text) in grammar.quantity_words:
+        count = float(grammar.quantity_words[key(count_text)])
     elif count_text[0].isdecimal():
         count = float(count_text.replace(",", "."))
     else:
@@ -81,87 +77,8 @@ def _duration(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     if unit == "day":
         return Piece(DATE, start, end, date=DateSpec(offset=whole))
     if unit == "week":
-        return Piece(DATE, start, end, date=DateSpec(offset=7 * whole))
+        return Piece(DATE, start, end, date=DateSpec(offset=7 * whole, weeks=whole))
     return Piece(DATE, start, end, date=DateSpec(months_ahead=whole))
-
-
-def _valid_day_month(day: int, month: int) -> bool:
-    longest = 29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
-    return 1 <= month <= 12 and 1 <= day <= longest
-
-
-def _year(text: str | None) -> int | None:
-    if text is None:
-        return None
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def _date_iso(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
-    try:
-        exact = date(year, month, day)
-    except ValueError:
-        return None
-    return Piece(DATE, *_span(match), date=DateSpec(exact=exact))
-
-
-def _date_numeric(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    day, month = int(match["d"]), int(match["m"])
-    prep = prep_of(match)
-    looks_like_time = day <= 23 and len(match["m"]) == 2 and int(match["m"]) <= 59
-    if prep in STRICT_CLOCK_PREPOSITIONS and looks_like_time and match["y"] is None:
-        return None  # "в 10.30" is a clock time
-    if not _valid_day_month(day, month):
-        return None
-    return _date_piece(match, day, month, _year(match["y"]))
-
-
-def _date_piece(match: re.Match[str], day: int, month: int, year: int | None) -> Piece | None:
-    """A date with its year is that exact day; without one, its next occurrence."""
-    if year is None:
-        return Piece(DATE, *_span(match), date=DateSpec(day=day, month=month))
-    try:
-        return Piece(DATE, *_span(match), date=DateSpec(exact=date(year, month, day)))
-    except ValueError:
-        return None
-
-
-def _date_words(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    groups = match.groupdict()
-    if groups.get("d"):
-        day: int | None = int(groups["d"])
-    else:
-        day = grammar.day_ordinal(groups["dw"]) if groups.get("dw") else None
-    month = grammar.months.get(_key(match["mon"]))
-    if day is None or month is None or not _valid_day_month(day, month):
-        return None
-    return _date_piece(match, day, month, _year(groups.get("y")))
-
-
-def _day_only(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    groups = match.groupdict()
-    text = groups.get("d") or groups.get("d2") or groups.get("d3")
-    day = int(text) if text else (grammar.day_ordinal(groups["dw"]) if groups.get("dw") else None)
-    if day is None or not 1 <= day <= 31:
-        return None
-    return Piece(DATE, *_span(match), date=DateSpec(day=day))
-
-
-def _relative_day(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    offset = grammar.relative_days.get(_key(match["rel"]))
-    if offset is None:
-        return None
-    return Piece(DATE, *_span(match), date=DateSpec(offset=offset))
-
-
-def _weekday(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    if match["every"]:
-        return None  # "каждый понедельник" repeats; repeating tasks are not understood yet
-    word = _key(match["wd"])
-    if word in grammar.weekdays_need_preposition and not (match["prep"] or match["mod"]):
-        return None
-    return Piece(DATE, *_span(match), date=DateSpec(weekday=grammar.weekdays[word]))
 
 
 def _clock_range(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
@@ -172,13 +89,8 @@ def _clock_range(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     return _clock(*_span(match), _hour(match["h"], grammar), minute, match["mer"], grammar)
 
 
-def _counts_something(match: re.Match[str], grammar: TimeGrammar) -> bool:
-    """True when a unit or a counted thing follows: "5-10 минут", "в 3 магазина"."""
-    return grammar.counted_after.match(match.string, match.end()) is not None
-
-
 def _clock_colon(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    if _counts_something(match, grammar):
+    if counts_something(match, grammar):
         return None
     padded = match["h"].startswith("0") or int(match["h"]) >= 13
     return _clock(*_span(match), int(match["h"]), int(match["m"]), match["mer"], grammar, padded)
@@ -189,7 +101,12 @@ def _clock_hours_minutes(match: re.Match[str], grammar: TimeGrammar) -> Piece | 
 
 
 def _clock_half(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    coming = grammar.hour_ordinals.get(_key(match["ho"]))
+    if match["ho"] is not None:
+        coming = grammar.hour_ordinals.get(key(match["ho"]))
+    elif match["prep"] or match["mer"]:  # "в пол 8"; a bare "пол 8" may be a floor
+        coming = int(match["hd"]) if 1 <= int(match["hd"]) <= 12 else None
+    else:
+        coming = None
     if coming is None:
         return None
     minute = 30 if match["half"] else 15
@@ -206,7 +123,7 @@ def _clock_without(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 def _clock_english(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     hour = _hour(match["h"], grammar)
-    said = match["mm"].split()[0] if match["mm"] else None  # "10 minutes" -> "10"
+    said = match["mm"] or match["mmw"]
     minutes = 30 if match["half"] else 15 if match["quarter"] else _number(said, grammar)
     if hour is None or minutes is None or not 1 <= minutes <= 59:
         return None
@@ -216,14 +133,14 @@ def _clock_english(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 
 def _clock_hour(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    unit = _key(match["unit"]) if match["unit"] else None
+    unit = key(match["unit"]) if match["unit"] else None
     mer = match["mer"]
     if unit is None and mer is None:
         return None  # a bare "в 10" is clock_bare's
     prep = prep_of(match)
     if (
         unit is None
-        and grammar.meridiem.get(_key(mer)) == "day"
+        and grammar.meridiem.get(key(mer)) == "day"
         and (prep not in grammar.clock_prepositions)
     ):
         return None  # "на 2 дня" is a length of stay, not 14:00
@@ -234,36 +151,34 @@ def _clock_hour(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 
 def _clock_fixed(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    at = grammar.fixed_times[_key(match["fixed"])]
+    at = grammar.fixed_times[key(match["fixed"])]
     return Piece(CLOCK, *_span(match), clock=Clock(at.hour, at.minute, None, True))
 
 
 def _clock_bare(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    if _counts_something(match, grammar):
+    if counts_something(match, grammar):
         return None
     minute = _number(match["m"], grammar) if match["m"] else 0
     return _clock(*_span(match), _hour(match["h"], grammar), minute, None, grammar)
 
 
 def _part_of_day(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
-    return Piece(PART, *_span(match), part=_key(match["part"]))
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split())
+    return Piece(PART, *_span(match), part=key(match["part"]))
 
 
 Handler = Callable[[re.Match[str], TimeGrammar], Piece | None]
 HANDLERS: dict[str, Handler] = {
+    "repeat": repeat.repeat_piece,
     "duration": _duration,
     "snooze": _duration,
-    "date_iso": _date_iso,
-    "date_numeric": _date_numeric,
-    "date_day_month": _date_words,
-    "date_month_day": _date_words,
-    "day_only": _day_only,
-    "relative_day": _relative_day,
-    "weekday": _weekday,
+    "date_iso": dates.date_iso,
+    "date_numeric": dates.date_numeric,
+    "date_day_month": dates.date_words,
+    "date_month_day": dates.date_words,
+    "day_only": dates.day_only,
+    "relative_day": dates.relative_day,
+    "week": dates.week,
+    "weekday": dates.weekday,
     "clock_range": _clock_range,
     "clock_span": _clock_range,
     "clock_colon": _clock_colon,

@@ -5,7 +5,8 @@ Each rule is one regular expression over the folded message (lower case, ё as
 spans cut the title). Reading number words once, up front, keeps the rules
 small: they compile at every canon load.
 Rules are tried in the order of RULE_ORDER; a span taken by an earlier rule is
-not looked at again. What a match means is decided in `extract.py`.
+not looked at again. The regular expressions are written in `patterns.py`;
+what a match means is decided by the handlers (rules.py, dates.py, repeat.py).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+from organizer.parsing.patterns import B, E, Vocabulary
+from organizer.parsing.pieces import Repeat
 from organizer.parsing.vocab import NumberWords, alternation, fold, folded_map
 
-B = r"(?<!\w)"  # a word starts here
-E = r"(?!\w)"  # a word ends here
-
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 RULE_ORDER = (
+    "repeat",
     "duration",
     "snooze",
     "date_iso",
@@ -30,6 +32,7 @@ RULE_ORDER = (
     "date_month_day",
     "day_only",
     "relative_day",
+    "week",
     "weekday",
     "clock_range",
     "clock_span",
@@ -61,6 +64,11 @@ class TimeGrammar:
     relative_days: dict[str, int]
     weekdays: dict[str, int]
     weekdays_need_preposition: frozenset[str]
+    next_modifiers: frozenset[str]  # "следующую среду": that weekday of next week
+    next_week: frozenset[str]  # "следующей неделе"; the this_week words are the others
+    repeat_phrases: dict[str, Repeat]  # "ежедневно", "по будням", "каждое утро"
+    repeat_parts: dict[str, PartOfDay]  # "каждое утро": daily at the morning's time
+    repeat_weekdays: dict[str, int]  # "понедельникам" -> 0
     months: dict[str, int]
     hour_ordinals: dict[str, int]
     day_ordinals: dict[str, int]
@@ -116,9 +124,7 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
     """Compile the rules from the `time` section of a validated canon."""
     numbers = NumberWords(spec["numbers"])
     weekdays: dict[str, int] = {}
-    for index, name in enumerate(
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    ):
+    for index, name in enumerate(WEEKDAYS):
         weekdays.update({fold(w): index for w in spec["weekdays"][name]})
     months: dict[str, int] = {}
     for index, name in enumerate(
@@ -140,18 +146,25 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
     ):
         months.update({fold(w): index for w in spec["months"][name]})
     units = {" ".join(fold(w).split()): unit for unit, ws in spec["units"].items() for w in ws}
-    parts = {
-        " ".join(fold(w).split()): PartOfDay(_hhmm(p["at"]), p["meridiem"])
-        for p in spec["parts_of_day"].values()
-        for w in p["words"]
-    }
-    v = _Vocabulary(spec, numbers, weekdays, months, units, parts)
+    named = {n: PartOfDay(_hhmm(p["at"]), p["meridiem"]) for n, p in spec["parts_of_day"].items()}
+    parts = {_key(w): named[n] for n, p in spec["parts_of_day"].items() for w in p["words"]}
+    phrases, repeat_parts = _repeat_phrases(spec["repeat"], named)
+    v = Vocabulary(spec, numbers, weekdays, months, units, parts, {**phrases, **repeat_parts})
     compiled = tuple((name, re.compile(v.rule(name))) for name in RULE_ORDER)
     return TimeGrammar(
         numbers=numbers,
         relative_days={k: int(n) for k, n in folded_map(spec["relative_days"]).items()},
         weekdays=weekdays,
         weekdays_need_preposition=frozenset(fold(w) for w in spec["weekdays_need_preposition"]),
+        next_modifiers=_phrases(spec["next_modifiers"]),
+        next_week=_phrases(spec["next_week"]),
+        repeat_phrases=phrases,
+        repeat_parts=repeat_parts,
+        repeat_weekdays={
+            _key(w): WEEKDAYS.index(day)
+            for day, words in spec["repeat"]["weekdays"].items()
+            for w in words
+        },
         months=months,
         hour_ordinals={k: int(n) for k, n in folded_map(spec["hour_ordinals"]).items()},
         day_ordinals={k: int(n) for k, n in folded_map(spec["day_ordinals"]).items()},
@@ -171,128 +184,27 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
     )
 
 
-class _Vocabulary:
-    """Regex fragments for the rules."""
+def _key(word: str) -> str:
+    return " ".join(fold(word).split())
 
-    def __init__(
-        self,
-        spec: Mapping[str, Any],
-        numbers: NumberWords,
-        weekdays: dict[str, int],
-        months: dict[str, int],
-        units: dict[str, str],
-        parts: dict[str, PartOfDay],
-    ) -> None:
-        tens = [w for w, n in numbers.values.items() if n in (20, 30)]
-        self.day_word = rf"(?:{alternation(tens)}\s+)?{alternation(spec['day_ordinals'])}"
-        self.hour_ordinal = alternation(spec["hour_ordinals"])
-        self.relative = alternation(spec["relative_days"])
-        self.weekday = alternation(weekdays)
-        self.weekday_mod = alternation(spec["weekday_modifiers"])
-        self.month = alternation(months)
-        self.units = alternation(units)
-        self.minute_units = alternation(spec["units"]["minute"])
-        self.day_units = alternation([*spec["units"]["day"], *spec["units"]["week"]])
-        self.fixed_durations = alternation(spec["fixed_durations"])
-        self.quantity = alternation(spec["quantity_words"])
-        self.duration_prefix = alternation(spec["duration_prefixes"])
-        self.date_prep = alternation(spec["date_prepositions"])
-        self.clock_prep = alternation(spec["clock_prepositions"])
-        self.any_prep = alternation([*spec["clock_prepositions"], *spec["loose_prepositions"]])
-        self.meridiem = alternation(spec["meridiem"])
-        self.fixed_times = alternation(spec["fixed_times"])
-        self.parts = alternation(parts)
-        counted = "|".join(f"(?:{w.replace('ё', 'е')})" for w in spec["counted_words"])
-        # What may not follow a number read as a time: a unit or a counted thing
-        # ("5-10 минут", "в 3 магазина"); checked after the match, one regex for all rules.
-        self.counted_after = rf"\s*(?:{self.units}|{counted}){E}"
 
-    def rule(self, name: str) -> str:
-        mer = self.meridiem
-        prep = self.any_prep
-        opt_mer = rf"(?:\s*(?P<mer>{mer}))?"
-        rules = {
-            "duration": (
-                rf"{B}{self.duration_prefix}\s+(?:(?P<fixed>{self.fixed_durations})|"
-                rf"(?:(?P<n>\d{{1,4}}(?:[.,]5)?|{self.quantity})\s*)?(?P<unit>{self.units})"
-                rf"(?:\s+(?:и\s+|and\s+)?(?P<n2>\d{{1,2}})\s*"
-                rf"(?P<unit2>{self.minute_units}))?)"
-                rf"{E}"
-            ),
-            "snooze": (
-                rf"{B}(?:на|for|by)\s+(?:(?P<fixed>{self.fixed_durations})|(?:(?P<n>\d{{1,3}})\s*)?"
-                rf"(?P<unit>{self.minute_units}|{self.day_units})|(?P<hour>час|an\s+hour|one\s+hour))"
-                rf"(?:\s+(?:вперед|позже|later|ahead))?{E}"
-            ),
-            "date_iso": (
-                rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-"
-                rf"(?P<d>\d{{1,2}}){E}"
-            ),
-            "date_numeric": (
-                rf"(?<![\w.])(?:(?P<prep>{self.date_prep}|{prep})\s*)?(?P<d>\d{{1,2}})[./]"
-                rf"(?P<m>\d{{1,2}})(?:[./](?P<y>\d{{4}}|\d{{2}}))?(?!\w|[.:/]\d)"
-            ),
-            "date_day_month": (
-                rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<d>\d{{1,2}})|(?P<dw>{self.day_word}))"
-                rf"(?:\s*-?\s*(?:го|е|ое|ого|th|st|nd|rd))?\s+(?:of\s+)?(?P<mon>{self.month})"
-                rf"(?:\s+(?P<y>\d{{4}})(?:\s*(?:года|год|г))?)?{E}"
-            ),
-            "date_month_day": (
-                rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<mon>{self.month})\s+(?P<d>\d{{1,2}})"
-                rf"(?:st|nd|rd|th)?(?:\s*,?\s*(?P<y>\d{{4}}))?{E}(?!\s*(?:[:.]\d|{mer}{E}))"
-            ),
-            "day_only": (
-                rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<d>\d{{1,2}})\s*-?\s*(?:го|ого|е|ое)"
-                rf"(?:\s+числа)?|(?P<d2>\d{{1,2}})\s+числа|(?P<dw>{self.day_word})\s+числа|"
-                rf"(?:the\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)){E}"
-            ),
-            "relative_day": rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<rel>{self.relative}){E}",
-            "weekday": (
-                rf"{B}(?:(?P<every>кажд\w*|every|each)\s+)?(?:(?P<prep>{self.date_prep})\s+)?"
-                rf"(?:(?P<mod>{self.weekday_mod})\s+)?(?P<wd>{self.weekday}){E}"
-            ),
-            # "с 10 до 12", "from 3 to 5pm": the start counts, am/pm said once for both
-            "clock_range": (
-                rf"{B}(?:с|со|from|between)\s+(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?"
-                rf"(?:\s*(?:ч|час\w*))?\s*(?:до|по|to|till|until|and|-|–)\s*(?P<h2>\d{{1,2}})"
-                rf"(?:[:.](?P<m2>\d{{2}}))?(?:\s*(?:ч|час\w*))?{opt_mer}{E}"
-            ),
-            "clock_span": (
-                rf"(?<![\w:.])(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})[:.](?P<m>\d{{2}})(?:\s*(?:-|–|—|до|to)\s*|\s+)"
-                rf"(?P<h2>\d{{1,2}})[:.](?P<m2>\d{{2}}){opt_mer}{E}"
-            ),
-            "clock_colon": (
-                rf"(?<![\w:.])(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})(?:\s*:\s*|[.\-])(?P<m>\d{{2}})"
-                rf"(?:\s*(?:ч|час\w*|h){E})?{opt_mer}(?!\w|[:.]\d)"
-            ),
-            "clock_hours_minutes": (
-                rf"{B}(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}})\s*(?:ч|час(?:а|ов)?|h)\.?\s*"
-                rf"(?P<m>\d{{1,2}})\s*(?:мин(?:ут[аы]?)?|м|min|m)?\.?{opt_mer}{E}"
-            ),
-            "clock_half": (
-                rf"{B}(?:(?P<prep>{prep})\s+)?(?:в\s+)?(?:(?P<half>половин[еауы]\s+|пол\s*-?\s*)|"
-                rf"(?P<quarter>четверть\s+))(?P<ho>{self.hour_ordinal}){opt_mer}{E}(?!\s+этаж)"
-            ),
-            "clock_without": (
-                rf"{B}(?:(?P<prep>{prep})\s+)?без\s+(?:(?P<q>четверти)|(?P<mm>\d{{1,2}})"
-                rf"(?:\s*мин\w*)?)\s+(?P<h>\d{{1,2}}|час){opt_mer}{E}"
-            ),
-            "clock_english": (
-                rf"{B}(?:(?P<prep>{prep})\s+)?(?:(?P<half>half)|(?P<quarter>(?:a\s+)?quarter)|"
-                rf"(?P<mm>\d{{1,2}})\s+minutes?)\s+(?P<dir>past|after|to|till)\s+(?P<h>\d{{1,2}})"
-                rf"{opt_mer}{E}"
-            ),
-            # "9am", "в 7 вечера", "10ч", "в 2 часа дня", "в час ночи": an hour with a unit or am/pm
-            "clock_hour": (
-                rf"{B}(?:(?P<prep>{prep})\s*)?(?P<h>\d{{1,2}}|час)(?:\s*[:.]\s*(?P<m>\d{{2}}))?"
-                rf"(?:\s*(?P<unit>ч|час(?:а|ов)?|часик(?:а|ов)?|h|o'?clock)\.?)?{opt_mer}{E}"
-            ),
-            "clock_fixed": rf"{B}(?:(?P<prep>{prep})\s+)?(?P<fixed>{self.fixed_times}){E}",
-            "clock_bare": (
-                rf"{B}(?P<prep>{prep})\s*(?P<h>\d{{1,2}}|час)"
-                rf"(?:\s+(?P<m>[0-5]\d))?{E}"
-                rf"(?!\s*[.:,]?\d)"
-            ),
-            "part_of_day": rf"{B}(?P<part>{self.parts}){E}",
-        }
-        return rules[name]
+def _phrases(words: list[str]) -> frozenset[str]:
+    return frozenset(_key(w) for w in words)
+
+
+def _repeat_phrases(
+    spec: Mapping[str, Any], parts: Mapping[str, PartOfDay]
+) -> tuple[dict[str, Repeat], dict[str, PartOfDay]]:
+    """Repetition said in one phrase: its rule, and the part of day of "каждое утро"-like ones."""
+    every_day = {
+        "daily": Repeat("DAILY"),
+        "weekly": Repeat("WEEKLY"),
+        "monthly": Repeat("MONTHLY"),
+        "yearly": Repeat("YEARLY"),
+        "workdays": Repeat("WEEKLY", weekdays=(0, 1, 2, 3, 4)),
+        "weekends": Repeat("WEEKLY", weekdays=(5, 6)),
+    }
+    phrases = {_key(w): rule for name, rule in every_day.items() for w in spec[name]}
+    # a part of day the canon does not define is a `canon check` error, never a KeyError here
+    by_phrase = {_key(w): parts[name] for name, words in spec["parts"].items() for w in words}
+    return phrases, by_phrase
