@@ -79,8 +79,8 @@ def date_iso(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 def date_numeric(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     day, month, sep = int(match["d"]), int(match["m"]), match["sep"]
-    if counts_something(match, grammar):
-        return None  # "2.5 кг", "31.02 руб": a number, not a date
+    if len(match["m"]) == 1 and counts_something(match, grammar):
+        return None  # "2.5 кг", "1.5 часа": a number, not a date ("10.12 день рождения" is)
     looks_like_time = day <= 23 and len(match["m"]) == 2 and month <= 59
     if match["y"] is None:
         if sep == "." and prep_of(match) in STRICT_CLOCK_PREPOSITIONS and looks_like_time:

@@ -95,12 +95,12 @@ def resolve(pieces: list[Piece], now: datetime, grammar: TimeGrammar) -> When:
     if due_date is None and PART in first and (first[PART].part or "") in TODAY_PARTS:
         due_date = today
     if due_time is None:
-        return When(due_date, None, _other_week(spec, due_date, None, today), used)
+        return When(due_date, None, _other_week(date_piece, due_date, None, today), used)
     if other is not None:
         return When(due_date or _next_at(due_time, now), due_time,
                     (due_date or _next_at(other, now), other), used)  # fmt: skip
     return When(due_date or _next_at(due_time, now), due_time,
-                _other_week(spec, due_date, due_time, today), used)  # fmt: skip
+                _other_week(date_piece, due_date, due_time, today), used)  # fmt: skip
 
 
 def _when(
@@ -153,10 +153,14 @@ def join_weeks(pieces: list[Piece]) -> list[Piece]:
 
 
 def _other_week(
-    spec: DateSpec | None, due_date: date | None, at: time | None, today: date
+    piece: Piece | None, due_date: date | None, at: time | None, today: date
 ) -> tuple[date, time | None] | None:
-    """For "в следующую пятницу" the nearest Friday, when it is another day (the bot offers it)."""
+    """For "в следующую пятницу" the nearest Friday, when it is another day (the bot offers
+    it); "в пятницу на следующей неделе" names its week and has no other reading."""
+    spec = piece.date if piece is not None else None
     if spec is None or spec.weekday is None or not spec.next_week or due_date is None:
+        return None
+    if piece is not None and piece.also:
         return None
     nearest = days.nearest_weekday(today, spec.weekday)
     return (nearest, at) if nearest != due_date else None

@@ -31,8 +31,17 @@ def folded_map(mapping: Mapping[str, int | str]) -> dict[str, int | str]:
     return {" ".join(fold(k).split()): v for k, v in mapping.items()}
 
 
+def _oblique(word: str) -> bool:
+    """A Russian number word in an oblique case: "двадцати", "пяти", "двух", "сорока"."""
+    return len(word) > 3 and word.endswith(("и", "х", "ого", "ока"))
+
+
 class NumberWords:
-    """Cardinal number words ("двадцать пять" = 25) from the canon's `numbers`."""
+    """Cardinal number words ("двадцать пять" = 25) from the canon's `numbers`.
+
+    A ten and a unit make one number only in the same case: "двадцать пять" and
+    "двадцати пяти" are 25, but "без двадцати девять" is twenty (minutes) and nine.
+    """
 
     def __init__(self, numbers: Mapping[str, int]) -> None:
         self.values: dict[str, int] = {
@@ -41,12 +50,16 @@ class NumberWords:
         tens = [w for w, v in self.values.items() if v in (20, 30, 40, 50)]
         units = [w for w, v in self.values.items() if 1 <= v <= 9]
         others = [w for w in self.values if w not in tens]
-        tens_alt = alternation(tens)
-        self.pattern = rf"(?:{tens_alt}(?:\s+{alternation(units)})?|{alternation(others)})"
+        pairs = [
+            rf"{alternation(t for t in tens if _oblique(t) is case)}"
+            rf"(?:(?:\s+|-){alternation(u for u in units if _oblique(u) is case)})?"
+            for case in (False, True)
+        ]
+        self.pattern = rf"(?:{'|'.join(pairs)}|{alternation(others)})"
 
     def value(self, text: str) -> int | None:
         """The number a digit string or number phrase names, or None."""
-        text = " ".join(text.split())
+        text = " ".join(text.replace("-", " ").split())
         if text.isdecimal():
             return int(text)
         total = 0
