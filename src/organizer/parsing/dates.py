@@ -79,8 +79,8 @@ def date_iso(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 
 def date_numeric(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     day, month, sep = int(match["d"]), int(match["m"]), match["sep"]
-    if len(match["m"]) == 1 and counts_something(match, grammar):
-        return None  # "2.5 кг", "1.5 часа": a number, not a date ("10.12 день рождения" is)
+    if _a_quantity(match, grammar):
+        return None  # "2.5 кг", "1.5 часа", "31.02 руб": a number, not a date
     looks_like_time = day <= 23 and len(match["m"]) == 2 and month <= 59
     if match["y"] is None:
         if sep == "." and prep_of(match) in STRICT_CLOCK_PREPOSITIONS and looks_like_time:
@@ -90,6 +90,21 @@ def date_numeric(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     if sep == "/" and not _plausible(day, month) and _plausible(month, day):
         day, month = month, day  # "12/25": month first, the only way it is a date
     return _date_piece(match, day, month, _year(match["y"]))
+
+
+_NEXT_WORD = re.compile(r"\s*(\w+)")
+
+
+def _a_quantity(match: re.Match[str], grammar: TimeGrammar) -> bool:
+    """A number with a unit after it: "2.5 кг", "1.5 часа", "31.02 руб". With a two-digit
+    month a time word may follow a date: "10.12 день рождения", "25.12 днём"."""
+    if not counts_something(match, grammar):
+        return False
+    if len(match["m"]) == 1:
+        return True
+    after = _NEXT_WORD.match(match.string, match.end())
+    word = after.group(1) if after else ""
+    return not (word in grammar.units or word in grammar.parts or word in grammar.meridiem)
 
 
 def date_words(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
