@@ -16,23 +16,34 @@ def _parse(text: str, settings: Settings, now: datetime):  # type: ignore[no-unt
     return parse(text, now, settings.default_tz, load_canon(settings.canon_path))
 
 
-def read_task(text: str, owner: str, settings: Settings, *, now: datetime) -> AddTask:
-    """An AddTask from text such as "завтра в 10 позвонить маме".
+def read_task(
+    text: str, owner: str, settings: Settings, *, now: datetime
+) -> tuple[AddTask, str | None]:
+    """An AddTask from text such as "завтра в 10 позвонить маме", and the RRULE when the
+    text asks for repetition (not supported yet: the task is its first occurrence).
 
     `task add` always adds: text the bot would read as another intent
-    ("готово 3") becomes the title as written.
+    ("готово 3") becomes the title as written. A date that does not exist
+    ("31.02") is a DomainError: nothing is added.
     """
     parsed = _parse(text, settings, now)
     if parsed.intent == "add_task" and parsed.title:
+        _refuse_invalid(parsed.invalid_date)
         return AddTask(owner, parsed.title, parsed.due_date, parsed.due_time,
-                       settings.default_tz, text)
-    return AddTask(owner, text, None, None, settings.default_tz, text)
+                       settings.default_tz, text), parsed.repeat
+    return AddTask(owner, text, None, None, settings.default_tz, text), None
+
+
+def _refuse_invalid(said: str | None) -> None:
+    if said is not None:
+        raise DomainError(f"there is no such date as {said!r}; nothing was changed")
 
 
 def read_when(text: str, settings: Settings, *, now: datetime) -> tuple[date, time | None]:
     """The date (and time) in text such as "завтра в 11"; DomainError if there is none."""
     # Read it as the bot reads "перенеси N на <when>", so both channels agree.
     parsed = _parse(f"перенеси 1 на {text}", settings, now)
+    _refuse_invalid(parsed.invalid_date)
     if parsed.due_date is None:
         raise DomainError(f"no date or time found in {text!r}; say e.g. 'завтра в 11' or '20.12 18:00'")
     return parsed.due_date, parsed.due_time

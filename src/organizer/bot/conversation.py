@@ -124,12 +124,16 @@ class Conversation:
              now: datetime) -> Reply:
         canon, intent = self.canon(), parsed.intent
         meta = self._meta(msg)
+        invalid = getattr(parsed, "invalid_date", None)
+        if invalid and intent in ("add_task", "reschedule_task"):  # "31.02": ask, never guess
+            return Reply(say(canon, "date_invalid", lang, date=invalid))
         if intent == "add_task" and parsed.title:
             command = c.AddTask(owner, parsed.title, parsed.due_date, parsed.due_time, tz,
                                 msg.text)
             outcome = self.tasks.execute(command, idempotency_key=msg.key, meta=meta)
             assert outcome.task is not None
-            return self.created(outcome.task, tz, lang, now, _alternative(parsed))
+            return self.created(outcome.task, tz, lang, now, _alternative(parsed),
+                                getattr(parsed, "repeat_words", None))
         if intent == "list_tasks":
             return self.listing(owner, parsed.scope or "all", tz, lang, now)
         if intent in ("complete_task", "cancel_task") and parsed.ref:
@@ -144,7 +148,10 @@ class Conversation:
             move = c.RescheduleTask(task_id, parsed.due_date, parsed.due_time, tz, msg.text)
             outcome = self.tasks.execute(move, idempotency_key=msg.key, meta=meta)
             assert outcome.task is not None
-            return self.state_reply(outcome.task, tz, lang, now)
+            moved = self.state_reply(outcome.task, tz, lang, now)
+            note = self.repeat_note(outcome.task, getattr(parsed, "repeat_words", None), tz,
+                                    lang, now)
+            return Reply(moved.text + note, moved.buttons)
         if intent == "undo":
             outcome = self.tasks.execute(c.Undo(owner), idempotency_key=msg.key, meta=meta)
             task = outcome.task or {}
@@ -160,7 +167,8 @@ class Conversation:
     # -- replies about tasks -----------------------------------------------------
 
     def created(self, task: dict[str, Any], tz: str, lang: str, now: datetime,
-                alternative: tuple[date, time | None] | None = None) -> Reply:
+                alternative: tuple[date, time | None] | None = None,
+                repeat_words: str | None = None) -> Reply:
         canon = self.canon()
         when = task_when(task, tz, lang, now)
         if when:
@@ -169,12 +177,21 @@ class Conversation:
         else:
             text = say(canon, "task_created_no_time", lang, number=task["number"],
                        title=task["title"])
+        text += self.repeat_note(task, repeat_words, tz, lang, now)
         alt_label = None
         if alternative is not None:
             today = now.astimezone(ZoneInfo(tz)).date()
             alt_label = when_text(alternative[0], alternative[1], lang, today)
             text += "\n" + say(canon, "ambiguous_time", lang, when=when, alternative=alt_label)
         return Reply(text, task_buttons(canon, task, lang, alternative, alt_label))
+
+    def repeat_note(self, task: dict[str, Any], repeat_words: str | None, tz: str, lang: str,
+                    now: datetime) -> str:
+        """A line saying that repetition is not supported and this is one task, or ""."""
+        if not repeat_words:
+            return ""
+        return "\n" + say(self.canon(), "repeat_not_supported", lang, repeat=repeat_words,
+                           when=task_when(task, tz, lang, now))
 
     def state_reply(self, task: dict[str, Any], tz: str, lang: str, now: datetime) -> Reply:
         """The task's current state in words; open tasks keep their buttons."""

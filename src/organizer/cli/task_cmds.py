@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import typer
@@ -47,8 +48,11 @@ def add(text: str = typer.Argument(..., help="What to do, with an optional date 
     with context.errors_to_exit():
         settings = context.settings()
         service = _service()
-        command = read_task(text, _owner(user), settings, now=service.clock())
+        command, repeat = read_task(text, _owner(user), settings, now=service.clock())
         _say(service.execute(command, meta={"channel": "cli"}), "added")
+    if repeat:
+        print(f"note: repeating tasks are not supported yet ({repeat}); "
+              "this is one task, for the first occurrence", file=sys.stderr)
 
 
 @task_app.command("list")
