@@ -196,3 +196,22 @@ def test_every_template_the_bot_needs_renders(canon: Canon) -> None:
                 what="w",
                 message="m",
             )
+
+
+def test_repetition_names_only_parts_of_day_the_canon_has(tmp_path: Path) -> None:
+    text = GOOD.replace("      night: [каждую ночь,", "      midnight: [каждую ночь,", 1)
+    path = _write(tmp_path, text)
+    [issue] = check_canon(path)
+    assert issue.key == "time.repeat.parts.midnight"
+    assert issue.line == _line_of(text, "      midnight:")
+    assert "no part of day 'midnight' in time.parts_of_day" in issue.message
+    with pytest.raises(CanonError, match="no part of day 'midnight'"):
+        load_canon(path)
+
+
+def test_repetition_vocabulary_is_required(tmp_path: Path) -> None:
+    text = GOOD.replace("    weekends: [по выходным,", "    week_ends: [по выходным,", 1)
+    path = _write(tmp_path, text)
+    keys = {i.key: i.message for i in check_canon(path)}
+    assert "'weekends' is a required property" in keys["time.repeat"]
+    assert keys["time.repeat.week_ends"].startswith("unknown key 'week_ends'")
