@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from organizer.canon.marked_yaml import MarkedDocument, MarkedYamlError, dotted, load_marked
+from organizer.canon.schema_check import Check, compile_schema
 from organizer.parsing.grammar import INTENTS, pattern_errors
 
 SCHEMA_FILE = Path(__file__).with_name("intents_v2.schema.json")
@@ -54,6 +55,12 @@ def _validator() -> Any:
 
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+
+
+@cache
+def _fast_check() -> Check:
+    """The schema's verdict without jsonschema (see schema_check); its errors come from `_validator`."""
+    return compile_schema(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
 def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
@@ -123,14 +130,15 @@ def _schema_errors(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, .
 def quick_check(text: str) -> Mapping[str, Any] | None:
     """The canon's data when the cheap checks pass, None when `find_issues` must look closer.
 
-    The fast path of every load: no positions are kept and patterns are left to
+    The fast path of every load: no positions are kept, the schema's verdict comes
+    from schema_check (jsonschema is not even imported), and patterns are left to
     `build_grammar`, which compiles each of them once anyway.
     """
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
     except (yaml.YAMLError, _DuplicateKey):
         return None
-    if not isinstance(data, Mapping) or not _validator().is_valid(data):
+    if not isinstance(data, Mapping) or not _fast_check()(data):
         return None
     if next(_semantic_errors(data, patterns=False), None) is not None:
         return None
