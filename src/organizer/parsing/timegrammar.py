@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
+from functools import cached_property
 from typing import Any
 
 from organizer.parsing.patterns import B, E, Vocabulary
@@ -80,11 +81,30 @@ class TimeGrammar:
     parts: dict[str, PartOfDay]
     clock_prepositions: frozenset[str]
     loose_prepositions: frozenset[str]  # a bare "на 11" is a time only in a reschedule
-    numerals: re.Pattern[str]  # number words, read as digits before the rules run
+    numerals_source: str  # number words, read as digits before the rules run
     counted_after: re.Pattern[str]  # a unit or counted thing right after a number
     not_due: re.Pattern[str]  # matches the end of a text whose next date is not a due date
-    rules: tuple[tuple[str, re.Pattern[str]], ...]
-    loose_rules: tuple[tuple[str, re.Pattern[str]], ...]
+    rule_sources: tuple[tuple[str, str], ...]  # RULE_ORDER and each rule's regex
+
+    # The rules are written from escaped canon words and this package's templates, so they
+    # cannot fail to compile for any canon that passed its checks: they compile when a
+    # message is first read, not when the canon loads. The worker and the API load the
+    # canon only for its replies and never pay for them. (The canon's own regexes, which
+    # can be wrong, are compiled at load: see grammar.build_grammar.)
+
+    @cached_property
+    def loose_rules(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """Every rule, compiled, in RULE_ORDER; a reschedule reads with these."""
+        return tuple((name, re.compile(source)) for name, source in self.rule_sources)
+
+    @cached_property
+    def rules(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """The rules a new task is read with."""
+        return tuple(r for r in self.loose_rules if r[0] not in RESCHEDULE_ONLY)
+
+    @cached_property
+    def numerals(self) -> re.Pattern[str]:
+        return re.compile(self.numerals_source)
 
     def with_digits(self, flat: str) -> tuple[str, dict[int, int]]:
         """Number words as digits, padded to keep positions ("в десять" -> "в 10    "),
@@ -150,7 +170,6 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
     parts = {_key(w): named[n] for n, p in spec["parts_of_day"].items() for w in p["words"]}
     phrases, repeat_parts = _repeat_phrases(spec["repeat"], named)
     v = Vocabulary(spec, numbers, weekdays, months, units, parts, {**phrases, **repeat_parts})
-    compiled = tuple((name, re.compile(v.rule(name))) for name in RULE_ORDER)
     return TimeGrammar(
         numbers=numbers,
         relative_days={k: int(n) for k, n in folded_map(spec["relative_days"]).items()},
@@ -176,11 +195,10 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         parts=parts,
         clock_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["clock_prepositions"]),
         loose_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["loose_prepositions"]),
-        numerals=re.compile(rf"{B}{numbers.pattern}{E}"),
+        numerals_source=rf"{B}{numbers.pattern}{E}",
         counted_after=re.compile(v.counted_after),
         not_due=re.compile(rf"{B}{alternation(spec['not_due_after'])}\s*$"),
-        rules=tuple(r for r in compiled if r[0] not in RESCHEDULE_ONLY),
-        loose_rules=compiled,
+        rule_sources=tuple((name, v.rule(name)) for name in RULE_ORDER),
     )
 
 
