@@ -81,7 +81,19 @@ def join_repeats(pieces: list[Piece], flat: str) -> list[Piece]:
                 piece = _with_weekday(piece, pieces[index])
                 index += 1
         out.append(piece)
-    return out
+    return _one_rule(out)
+
+
+def _one_rule(pieces: list[Piece]) -> list[Piece]:
+    """Two ways of saying one rule ("еженедельно по средам", "каждую неделю по пятницам")
+    are one rule: the one that names days, with the other's words among its spans."""
+    rules = [p for p in pieces if p.kind == REPEAT]
+    if len(rules) < 2:
+        return pieces
+    main = next((p for p in rules if p.repeat is not None and p.repeat.weekdays), rules[0])
+    others = [p for p in rules if p is not main]
+    joined = replace(main, also=(*main.also, *((p.start, p.end) for p in others)))
+    return [joined if p is main else p for p in pieces if all(p is not o for o in others)]
 
 
 def _every(marker: Piece, following: Piece) -> Piece | None:
