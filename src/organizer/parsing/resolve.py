@@ -49,8 +49,9 @@ class When:
 
 def resolve(pieces: list[Piece], now: datetime, grammar: TimeGrammar) -> When:
     """Pick the first piece of each kind and turn them into a date and a time."""
+    pieces = join_weeks(pieces)
     first: dict[str, Piece] = {}
-    for piece in join_weeks(pieces):
+    for piece in pieces:
         first.setdefault(piece.kind, piece)
     used = tuple(span for p in first.values() for span in ((p.start, p.end), *p.also))
     if INVALID in first:
@@ -92,6 +93,8 @@ def resolve(pieces: list[Piece], now: datetime, grammar: TimeGrammar) -> When:
         return _when(first_day, due_time, alternative, used, rrule(full, first_day), repeat)
 
     due_date = _date(spec, today) if spec is not None else None
+    if due_date is not None:  # "в четверг 13.03": a second way of saying the same day goes too
+        used += _same_day(pieces, date_piece, due_date, today)
     if due_date is None and PART in first and (first[PART].part or "") in TODAY_PARTS:
         due_date = today
     if due_time is None:
@@ -113,6 +116,16 @@ def _when(
 ) -> When:
     span = (repeat.start, repeat.end) if repeat is not None and rule is not None else None
     return When(due_date, due_time, alternative, used, rule, span)
+
+
+def _same_day(
+    pieces: list[Piece], chosen: Piece | None, day: date, today: date
+) -> tuple[tuple[int, int], ...]:
+    return tuple(
+        (p.start, p.end)
+        for p in pieces
+        if p.kind == DATE and p is not chosen and p.date and _date(p.date, today) == day
+    )
 
 
 def _part(first: dict[str, Piece], grammar: TimeGrammar) -> PartOfDay | None:
