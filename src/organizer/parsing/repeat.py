@@ -22,7 +22,7 @@ BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FREQ_OF_UNIT = {"minute": "MINUTELY", "hour": "HOURLY", "day": "DAILY", "week": "WEEKLY",
                  "month": "MONTHLY"}  # fmt: skip
 # What may stand between two weekdays of one rule: "по понедельникам и средам", "пн, ср".
-_AND = re.compile(r"\s*(?:и|а\s+также|and|or|или)?\s*")
+_AND = re.compile(r"\s*(?:и|а\s+также|and|&)?\s*")
 
 
 def repeat_piece(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
