@@ -84,7 +84,7 @@ class TaskService:
                     outcome = Outcome(task, tuple(s.position for s in stored), action=action)
                     if idempotency_key is not None:
                         self.store.remember(idempotency_key, stream, stored, outcome.to_record(),
-                                            self.clock())
+                                            stored[-1].recorded_at if stored else self.clock())
                     return outcome
             except ConcurrencyError:
                 if attempt == MAX_ATTEMPTS:

@@ -198,7 +198,7 @@ def decode(type_: str, schema_version: int, data: str | bytes, position: int = 0
         )
     try:
         if schema_version == current:
-            return cast(AnyEvent, _decoder.decode(data))
+            return _decoder.decode(data)
         if schema_version > current:
             raise ReplayError(
                 f"event at position {position} ({type_}) has schema v{schema_version}, newer than "
