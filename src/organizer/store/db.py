@@ -18,13 +18,6 @@ from organizer.errors import DatabaseBusy, NotADatabase, StorageError
 BUSY_TIMEOUT_MS = 5_000
 # A writer keeps trying this long in total before the user hears "busy".
 LOCK_PATIENCE_S = 30.0
-# A command dirties about six pages (event, its stream index, task row, list
-# number index, checkpoint, idempotency key). SQLite's default checkpoint every
-# 1,000 WAL pages would copy the same hot pages back every ~170 commands; at
-# 10,000 (40 MB of WAL at most) a checkpoint copies each hot page once per
-# ~1,700 commands. The WAL file is cut back to JOURNAL_LIMIT_BYTES afterwards.
-WAL_AUTOCHECKPOINT_PAGES = 10_000
-JOURNAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 def connect(path: Path, *, create: bool = False, readonly: bool = False,
@@ -62,8 +55,6 @@ def connect(path: Path, *, create: bool = False, readonly: bool = False,
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StorageError(f"database {path} could not switch to WAL (mode {mode})")
-            conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
-            conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_LIMIT_BYTES}")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
