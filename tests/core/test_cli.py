@@ -151,6 +151,31 @@ def test_events_tail_and_projections(env: dict[str, str]) -> None:
     assert rebuild.stdout.startswith("rebuilt from 0 events: tasks 0, calendar_links 0")
 
 
+def test_projections_verify_covers_the_users_settings(env: dict[str, str],
+                                                      tmp_path: Path) -> None:
+    import sqlite3
+
+    from organizer.app.users import UserService
+    from organizer.settings import load_settings
+    from organizer.store.db import connect
+
+    assert organizer(env, "migrate").returncode == 0
+    conn = connect(load_settings(env, env_file=None).db_path)
+    users = UserService(conn)
+    users.set_lead("1001", 30)
+    users.note_telegram_lang("1001", "en")
+    assert organizer(env, "projections", "verify").returncode == 0
+    conn.execute("UPDATE users SET lead_min = NULL")
+    conn.close()
+    verify = organizer(env, "projections", "verify")
+    assert (verify.returncode, verify.stdout) == (
+        1, "users 1001: lead_min: None != 30\nprojections verify: 1 differences (2 events)\n")
+    assert organizer(env, "projections", "rebuild").returncode == 0
+    row = sqlite3.connect(tmp_path / "data" / "organizer.db").execute(
+        "SELECT lead_min, tg_lang FROM users").fetchone()
+    assert row == (30, "en")
+
+
 def test_every_command_has_help_with_an_example() -> None:
     import typer.main
 
