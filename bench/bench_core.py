@@ -1,19 +1,23 @@
 """Core benchmarks: appends through the command path, projection rebuild, CLI start-up.
 
 Every ratio is against a limit or a peer measured in the same run:
-- appends: raw sqlite3 (one row per transaction, identical table, same WAL +
-  synchronous=NORMAL) is the limit; the `eventsourcing` package with its SQLite
-  persistence, given the same synchronous=NORMAL, is the peer.
+- appends: raw sqlite3 (one row per transaction, identical table) is the limit;
+  the `eventsourcing` package with its SQLite persistence is the peer. All three
+  run with organizer's durability settings (WAL, synchronous=NORMAL) and
+  SQLite's default checkpoint interval (a longer one widens what a power cut
+  can take back under synchronous=NORMAL), so the ratios compare designs.
+  They run in interleaved rounds and each side keeps its best round, so a
+  noisy neighbour on this shared machine slows a round, not one side.
 - rebuild: executemany-inserting the rows the rebuild produces, raw.
 - `--help`: a bare Typer app with the same command groups and nothing else.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,11 +32,6 @@ from organizer.domain import commands as c
 from organizer.domain.events import SCHEMA_VERSIONS
 from organizer.settings import load_settings
 from organizer.store.rebuild import rebuild
-
-RAW_TABLE = """CREATE TABLE events (
-    position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, version INTEGER NOT NULL,
-    type TEXT NOT NULL, schema_version INTEGER NOT NULL, owner TEXT, data TEXT NOT NULL,
-    meta TEXT NOT NULL DEFAULT '{}', recorded_at TEXT NOT NULL, UNIQUE (stream, version))"""
 
 
 def _metric(metric: str, value: float, unit: str, target: str, ok: bool | None) -> dict[str, Any]:
@@ -54,11 +53,29 @@ def appends_ours(tmp: Path, n: int) -> float:
     return n / (time.perf_counter() - started)
 
 
-def appends_raw(tmp: Path, n: int) -> float:
-    conn = sqlite3.connect(tmp / "raw.db", isolation_level=None)
+def same_settings(conn: Any) -> None:
+    """organizer's durability settings (store/db.py), for the limit and the peer."""
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute(RAW_TABLE)
+
+
+def events_table_sql(tmp: Path) -> str:
+    """organizer's own `CREATE TABLE events`, read from a freshly migrated database."""
+    settings = _settings(tmp, "schema")
+    migrate(settings, say=lambda _l: None)
+    conn = sqlite3.connect(settings.db_path)
+    try:
+        return str(conn.execute("SELECT sql FROM sqlite_master WHERE name = 'events'").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def appends_raw(tmp: Path, n: int) -> float:
+    """The limit: one INSERT per transaction into a table identical to organizer's `events`."""
+    table = events_table_sql(tmp)
+    conn = sqlite3.connect(tmp / "raw.db", isolation_level=None)
+    same_settings(conn)
+    conn.execute(table)
     payload = json.dumps({"type": "task.created", "title": "задача"})
     started = time.perf_counter()
     for i in range(n):
@@ -70,19 +87,56 @@ def appends_raw(tmp: Path, n: int) -> float:
     return n / (time.perf_counter() - started)
 
 
-def appends_eventsourcing(tmp: Path, n: int) -> float:
-    from eventsourcing import sqlite as es_sqlite
+def appends_same_writes(tmp: Path, n: int) -> float:
+    """Raw sqlite3 issuing exactly the statements one AddTask issues, on organizer's schema.
+
+    Not a target: it splits the gap to the raw limit into what the data model
+    costs (an event, its stream index, a task row and its list-number index,
+    the projector checkpoint, an idempotency key: six B-trees per commit) and
+    what organizer's Python adds on top.
+    """
+    settings = _settings(tmp, "writes")
+    migrate(settings, say=lambda _l: None)
+    conn = sqlite3.connect(settings.db_path, isolation_level=None)
+    same_settings(conn)
+    payload = json.dumps({"type": "task.created", "task_id": "0" * 32, "owner": "42",
+                          "number": 1, "title": "задача", "due_date": None, "due_time": None,
+                          "due_at": None, "tz": "Europe/Moscow", "source_text": None},
+                         ensure_ascii=False)
+    stamp = "2026-11-28T00:00:00.000000Z"
+    started = time.perf_counter()
+    for i in range(n):
+        task_id, key = os.urandom(16).hex(), f"tg:1:{i}"
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("SELECT outcome FROM idempotency_keys WHERE key = ?", (key,)).fetchone()
+        number = conn.execute("SELECT coalesce(max(number), 0) FROM tasks WHERE owner = ?",
+                              ("42",)).fetchone()[0] + 1
+        position = conn.execute(
+            "INSERT INTO events (stream, version, type, schema_version, owner, data, meta, "
+            "recorded_at) VALUES (?, 1, 'task.created', 2, '42', ?, '{}', ?)",
+            (f"task-{task_id}", payload, stamp)).lastrowid
+        conn.execute("INSERT INTO tasks (id, owner, number, title, status, due_date, due_time, "
+                     "due_at, tz, source_text, created_at, updated_at, version) VALUES "
+                     "(?, '42', ?, ?, 'open', NULL, NULL, NULL, 'Europe/Moscow', NULL, ?, ?, 1)",
+                     (task_id, number, f"задача {i}", stamp, stamp))
+        conn.execute("INSERT INTO projector_checkpoints (name, position) VALUES "
+                     "('projections', ?) ON CONFLICT(name) DO UPDATE SET "
+                     "position = excluded.position", (position,))
+        conn.execute("INSERT INTO idempotency_keys (key, stream, first_position, last_position, "
+                     "outcome, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     (key, f"task-{task_id}", position, position,
+                      f'{{"action":"created","positions":[{position}],"task_id":"{task_id}"}}',
+                      stamp))
+        conn.execute("COMMIT")
+    conn.close()
+    return n / (time.perf_counter() - started)
+
+
+@functools.cache
+def _eventsourcing_app() -> Any:
+    """The peer's application class, defined once (eventsourcing registers each class)."""
     from eventsourcing.application import Application
     from eventsourcing.domain import Aggregate, event
-
-    original = es_sqlite.SQLiteConnectionPool._create_connection
-
-    def same_durability(self: Any) -> Any:
-        connection = original(self)
-        connection._sqlite_conn.execute("PRAGMA synchronous = NORMAL")
-        return connection
-
-    es_sqlite.SQLiteConnectionPool._create_connection = same_durability  # type: ignore[method-assign]
 
     class Task(Aggregate):
         @event("Created")
@@ -94,8 +148,23 @@ def appends_eventsourcing(tmp: Path, n: int) -> float:
         def add(self, owner: str, title: str) -> None:
             self.save(Task(owner, title))
 
-    app = Tasks(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                     "SQLITE_DBNAME": str(tmp / "es.db")})
+    return Tasks
+
+
+def appends_eventsourcing(tmp: Path, n: int) -> float:
+    from eventsourcing import sqlite as es_sqlite
+
+    original = es_sqlite.SQLiteConnectionPool._create_connection
+
+    def same_durability(self: Any) -> Any:
+        connection = original(self)
+        same_settings(connection._sqlite_conn)
+        return connection
+
+    es_sqlite.SQLiteConnectionPool._create_connection = same_durability  # type: ignore[method-assign]
+    app = _eventsourcing_app()(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                                   "SQLITE_DBNAME": str(tmp / "es.db")})
+    app.add("42", "разогрев")  # the first save creates its tables; not part of the count
     try:
         started = time.perf_counter()
         for i in range(n):
@@ -185,41 +254,57 @@ app()
 """
 
 
-def _wall(args: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(args, capture_output=True, check=False)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def help_times(runs: int) -> dict[str, float]:
+    """Start-up walls, interleaved so a busy moment hits all four alike; each keeps its best.
+
+    The best of several runs is the cost of the code itself; the rest is this
+    shared machine's other work.
+    """
     organizer = [sys.executable, "-m", "organizer"]
     bare = [sys.executable, "-c", BARE_TYPER]
-    return {
-        "bare": _wall([*bare, "--help"], runs),
-        "bare_sub": _wall([*bare, "ops", "daily-check", "--help"], runs),
-        "ours": _wall([*organizer, "--help"], runs),
-        "ours_sub": _wall([*organizer, "ops", "daily-check", "--help"], runs),
+    commands = {
+        "bare": [*bare, "--help"],
+        "bare_sub": [*bare, "ops", "daily-check", "--help"],
+        "ours": [*organizer, "--help"],
+        "ours_sub": [*organizer, "ops", "daily-check", "--help"],
     }
+    best = dict.fromkeys(commands, float("inf"))
+    for _ in range(runs):
+        for name, args in commands.items():
+            started = time.perf_counter()
+            subprocess.run(args, capture_output=True, check=False)
+            best[name] = min(best[name], time.perf_counter() - started)
+    return best
 
 
 def run(quick: bool) -> dict[str, Any]:
     n = 2000 if quick else 10_000
+    rounds = 3 if quick else 5
     events = 200_000 if quick else 1_000_000
     metrics = []
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        raw = appends_raw(tmp, n)
-        ours = appends_ours(tmp, n)
-        peer = appends_eventsourcing(tmp, n)
+        best = {"raw": 0.0, "ours": 0.0, "peer": 0.0, "writes": 0.0}
+        for i in range(rounds):
+            for side, measure in (("raw", appends_raw), ("ours", appends_ours),
+                                  ("peer", appends_eventsourcing),
+                                  ("writes", appends_same_writes)):
+                where = tmp / f"{side}-{i}"
+                where.mkdir()
+                best[side] = max(best[side], measure(where, n))
+        raw, ours, peer, writes = best["raw"], best["ours"], best["peer"], best["writes"]
         metrics += [
             _metric("appends/s, AddTask through TaskService (1 per tx)", ours, "ops/s", "", None),
             _metric("appends/s, raw sqlite3 1 row per tx (limit)", raw, "ops/s", "", None),
             _metric("appends/s, eventsourcing 9 SQLite (peer)", peer, "ops/s", "", None),
             _metric("appends: ours / raw limit", ours / raw, "x", ">= 0.5", ours / raw >= 0.5),
             _metric("appends: ours / eventsourcing", ours / peer, "x", ">= 1.0", ours / peer >= 1.0),
+            _metric("appends/s, raw sqlite3 with one AddTask's statements", writes, "ops/s", "",
+                    None),
+            _metric("  its statements / raw limit (the data model's cost)", writes / raw, "x", "",
+                    None),
+            _metric("  ours / its statements (organizer's Python on top)", ours / writes, "x", "",
+                    None),
         ]
         took, limit, count = rebuild_vs_raw(tmp, events)
         metrics += [
@@ -227,7 +312,7 @@ def run(quick: bool) -> dict[str, Any]:
             _metric("rebuild / raw executemany of its rows", took / limit, "x", "<= 3",
                     took / limit <= 3),
         ]
-    walls = help_times(3 if quick else 7)
+    walls = help_times(7 if quick else 15)
     metrics += [
         _metric("organizer --help", walls["ours"], "s", "", None),
         _metric("organizer --help / bare Typer", walls["ours"] / walls["bare"], "x", "<= 1.3",

@@ -18,7 +18,8 @@
         ├── TaskNotFound
         ├── AmbiguousRef
         ├── InvalidTransition
-        └── NothingToUndo
+        ├── NothingToUndo
+        └── InvalidLead        a reminder lead time out of range
 
 Entry points catch OrganizerError and turn it into their own output:
 one `Error: ...` line in the CLI, a 4xx in the API, a reply in the bot.
@@ -109,3 +110,15 @@ class InvalidTransition(DomainError):
 
 class NothingToUndo(DomainError):
     """The owner has no action left to undo."""
+
+
+class InvalidLead(DomainError):
+    """A reminder lead time that is not a whole number of minutes from 0 to a week.
+
+    `problem` is "not_a_number", "negative" or "too_long"; `value` is what was given.
+    """
+
+    def __init__(self, problem: str, value: str) -> None:
+        super().__init__(f"reminder lead time {value!r}: {problem.replace('_', ' ')}")
+        self.problem = problem
+        self.value = value

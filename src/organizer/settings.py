@@ -34,6 +34,7 @@ DEFAULTS: dict[str, str] = {
     "TG_HTTP_READ_TIMEOUT": "40",
     "TG_ALLOWED_USER_IDS": "",
     "DEFAULT_TZ": "Europe/Moscow",
+    "DEFAULT_LANG": "ru",
     "GOOGLE_CALENDAR_ID": "",
     "GOOGLE_SA_FILE": "/data/google_sa.json",
     "GOOGLE_CALENDAR_API_BASE": "",
@@ -77,6 +78,7 @@ class Settings:
     reminder_max_late_min: int
     ops_admin_chat_id: int | None
     google_calendar_timeout_sec: int = 10
+    default_lang: str = "ru"  # replies and reminders for people Telegram gives no en/ru code for
 
     @property
     def calendar_configured(self) -> bool:
@@ -207,6 +209,7 @@ def load_settings(
         reminder_max_late_min=_int(get, "REMINDER_MAX_LATE_MIN", low=0, high=30 * 24 * 60),
         ops_admin_chat_id=_chat_id(admin_chat),
         google_calendar_timeout_sec=_int(get, "GOOGLE_CALENDAR_TIMEOUT_SEC", low=1, high=120),
+        default_lang=_choice(get, "DEFAULT_LANG", ("ru", "en")),
     )
 
 

@@ -90,7 +90,7 @@ async def test_time_zone_is_a_setting_event(running_bot: RunningBot) -> None:
     conn = running_bot.db()
     types = [e.type for e in EventStore(conn).read_stream(f"user-{ALICE}")]
     conn.close()
-    assert types == ["user.tz_set"]
+    assert types == ["user.tg_lang_seen", "user.tz_set"]  # Telegram's "ru", recorded once
 
 
 async def test_strangers_get_one_refusal_and_nothing_else(running_bot: RunningBot) -> None:

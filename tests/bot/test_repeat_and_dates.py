@@ -25,7 +25,8 @@ async def test_a_repeating_task_is_created_once_and_the_reply_says_so(
     assert f"Создал одну задачу — на ближайший раз, {when}; сама она не повторится" in note
 
 
-async def test_the_note_is_in_the_language_of_the_message(running_bot: RunningBot) -> None:
+async def test_the_note_is_in_the_persons_language(running_bot: RunningBot) -> None:
+    await running_bot.say(ALICE, "/lang en")
     reply = await running_bot.say(ALICE, "every day at 21:30 take the pills")
     (task,) = running_bot.tasks(ALICE)
     assert task["title"] == "take the pills" and task["due_time"] == "21:30"

@@ -1,4 +1,5 @@
-"""Per-user settings as events (projection verify/rebuild equal), the reply ledger, the ASR client."""
+"""Per-user settings as events (projection verify/rebuild equal, lead time and Telegram's
+language included), the reply ledger, the ASR client."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from organizer.app.users import InvalidSetting, UserService
 from organizer.bot import ledger
 from organizer.bot.asr import AsrClient, AsrUnavailable
+from organizer.errors import InvalidLead
 from organizer.store.events import EventStore
 from organizer.store.rebuild import rebuild, verify
 from tests.fakes.asr_server import FakeAsr
@@ -31,6 +33,41 @@ def test_tz_and_lang_are_events_folded_into_users(db: sqlite3.Connection) -> Non
         "users 1001: missing from the live table"]
     assert rebuild(db).rows["users"] == 1
     assert users.get("1001").tz == "Europe/Berlin" and verify(db).differences == []
+
+
+def test_lead_time_and_telegram_language_are_events_folded_into_users(
+        db: sqlite3.Connection) -> None:
+    users = UserService(db)
+    assert (users.get("1001").lead_min, users.get("1001").tg_lang) == (None, None)
+    users.set_lead("1001", 15, idempotency_key="tg:1:20")
+    users.set_lead("1001", 90, idempotency_key="tg:1:20")  # redelivered: no-op
+    for _ in range(3):  # every message carries it; it is recorded once
+        users.note_telegram_lang("1001", "en-US")
+    users.set_lang("1001", "ru", idempotency_key="tg:1:21")
+    users.note_telegram_lang("1001", "de")  # changed in Telegram: recorded again
+    users.note_telegram_lang("1001", None)  # left out by Telegram: nothing
+    found = users.get("1001")
+    assert (found.lead_min, found.tg_lang, found.lang) == (15, "de", "ru")  # /lang kept
+    users.set_lead("1001", 0, idempotency_key="tg:1:22")
+    assert users.get("1001").lead_min == 0
+    assert [s.type for s in EventStore(db).read_stream("user-1001")] == [
+        "user.lead_set", "user.tg_lang_seen", "user.lang_set", "user.tg_lang_seen",
+        "user.lead_set"]
+    assert verify(db).differences == []
+    db.execute("UPDATE users SET lead_min = 45, tg_lang = 'en'")  # a projection gone astray
+    [difference] = [d.describe() for d in verify(db).differences]
+    assert difference == "users 1001: lead_min: 45 != 0, tg_lang: 'en' != 'de'"
+    rebuild(db)
+    assert verify(db).differences == [] and users.get("1001").lead_min == 0
+
+
+@pytest.mark.parametrize(("minutes", "problem"), [(-1, "negative"), (7 * 24 * 60 + 1, "too_long")])
+def test_bad_lead_times_are_refused_and_nothing_is_written(db: sqlite3.Connection, minutes: int,
+                                                            problem: str) -> None:
+    with pytest.raises(InvalidLead) as caught:
+        UserService(db).set_lead("1", minutes)
+    assert caught.value.problem == problem
+    assert EventStore(db).last_position() == 0
 
 
 @pytest.mark.parametrize("bad", ["Mars/Olympus", "MSK", "", "../etc/passwd"])

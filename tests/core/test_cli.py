@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -78,6 +80,53 @@ def test_unwritable_database_directory_is_exit_2(env: dict[str, str], tmp_path: 
     assert len(result.stderr.splitlines()) == 1
 
 
+def as_a_user(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI with permission bits in force, as they are for the person running it.
+
+    Root passes permission checks through CAP_DAC_OVERRIDE; dropping it (and
+    CAP_DAC_READ_SEARCH) from the bounding set makes a 0555 directory read-only
+    for root too, without needing another user able to reach the interpreter.
+    """
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test permissions when run as root"
+        prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search"]
+    return subprocess.run([*prefix, sys.executable, "-m", "organizer", *args], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_read_only_directory_is_exit_2_and_nothing_is_lost(env: dict[str, str],
+                                                           tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    fresh.chmod(0o555)
+    created = as_a_user({**env, "DB_PATH": str(fresh / "organizer.db")}, "migrate")
+    assert created.returncode == 2, created.stdout
+    assert created.stderr.startswith(f"Error: cannot open database {fresh / 'organizer.db'}")
+    assert "not writable" in created.stderr
+    assert len(created.stderr.splitlines()) == 1
+    assert list(fresh.iterdir()) == []
+
+    assert organizer(env, "migrate").returncode == 0
+    assert organizer(env, "task", "add", "--user", "7", "купить молоко").returncode == 0
+    db = Path(env["DB_PATH"])
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    db.parent.chmod(0o555)
+    try:
+        for args in (("task", "add", "--user", "7", "позвонить маме"), ("task", "list")):
+            result = as_a_user(env, *args)
+            assert result.returncode == 2, result.stdout
+            assert result.stderr.startswith("Error: "), result.stderr
+            assert str(db) in result.stderr and "writable" in result.stderr
+            assert len(result.stderr.splitlines()) == 1
+    finally:
+        db.parent.chmod(0o755)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    listed = organizer(env, "task", "list", "--user", "7", "--json")
+    assert [t["title"] for t in json.loads(listed.stdout)] == ["купить молоко"]
+
+
 def test_schema_newer_than_code_is_exit_2(env: dict[str, str], tmp_path: Path) -> None:
     assert organizer(env, "migrate").returncode == 0
     db = Path(env["DB_PATH"])
@@ -100,6 +149,31 @@ def test_events_tail_and_projections(env: dict[str, str]) -> None:
     assert (verify.returncode, verify.stdout) == (0, "projections verify: OK (0 events)\n")
     rebuild = organizer(env, "projections", "rebuild")
     assert rebuild.stdout.startswith("rebuilt from 0 events: tasks 0, calendar_links 0")
+
+
+def test_projections_verify_covers_the_users_settings(env: dict[str, str],
+                                                      tmp_path: Path) -> None:
+    import sqlite3
+
+    from organizer.app.users import UserService
+    from organizer.settings import load_settings
+    from organizer.store.db import connect
+
+    assert organizer(env, "migrate").returncode == 0
+    conn = connect(load_settings(env, env_file=None).db_path)
+    users = UserService(conn)
+    users.set_lead("1001", 30)
+    users.note_telegram_lang("1001", "en")
+    assert organizer(env, "projections", "verify").returncode == 0
+    conn.execute("UPDATE users SET lead_min = NULL")
+    conn.close()
+    verify = organizer(env, "projections", "verify")
+    assert (verify.returncode, verify.stdout) == (
+        1, "users 1001: lead_min: None != 30\nprojections verify: 1 differences (2 events)\n")
+    assert organizer(env, "projections", "rebuild").returncode == 0
+    row = sqlite3.connect(tmp_path / "data" / "organizer.db").execute(
+        "SELECT lead_min, tg_lang FROM users").fetchone()
+    assert row == (30, "en")
 
 
 def test_every_command_has_help_with_an_example() -> None:

@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from organizer.app.database import migrate, open_database
 from organizer.app.tasks import TaskService
+from organizer.app.users import UserService
 from organizer.domain import commands as c
 from organizer.domain import events as e
+from organizer.domain.users import MAX_LEAD_MIN
 from organizer.errors import DomainError, ReplayError
 from organizer.settings import load_settings
 from organizer.store.db import transaction
@@ -36,11 +38,27 @@ command = st.one_of(
     st.tuples(st.just("undo"), st.sampled_from(OWNERS)),
     st.tuples(st.just("calendar"), st.sampled_from(OWNERS), refs,
               st.sampled_from(["linked", "failed", "deleted"])),
+    # a person's settings: the users projection, lead time and Telegram's language included
+    st.tuples(st.just("lead"), st.sampled_from(OWNERS), st.integers(-2, MAX_LEAD_MIN + 2)),
+    st.tuples(st.just("tg_lang"), st.sampled_from(OWNERS),
+              st.sampled_from(["en", "en-US", "ru", "uk", "de", "", None])),
+    st.tuples(st.just("lang"), st.sampled_from(OWNERS), st.sampled_from(["ru", "en"])),
+    st.tuples(st.just("tz"), st.sampled_from(OWNERS),
+              st.sampled_from(["Europe/Berlin", "Asia/Tokyo", "UTC"])),
 )
+SETTINGS = {
+    "lead": lambda users, owner, value: users.set_lead(owner, value),
+    "tg_lang": lambda users, owner, value: users.note_telegram_lang(owner, value),
+    "lang": lambda users, owner, value: users.set_lang(owner, value),
+    "tz": lambda users, owner, value: users.set_tz(owner, value),
+}
 
 
 def run(service: TaskService, step: tuple) -> None:  # type: ignore[type-arg]
     kind, owner = step[0], step[1]
+    if kind in SETTINGS:
+        SETTINGS[kind](UserService(service.conn, service.clock), owner, step[2])
+        return
     if kind == "add":
         service.execute(c.AddTask(owner, step[2], step[3], step[4], "Europe/Moscow"))
         return
@@ -87,10 +105,10 @@ def test_any_command_sequence_projects_like_a_rebuild(tmp_path: Path, steps: lis
     report = verify(conn)
     assert report.differences == [], [d.describe() for d in report.differences]
     before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-              for t in ("tasks", "calendar_links")}
+              for t in ("tasks", "calendar_links", "users")}
     rebuild(conn)
     after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-             for t in ("tasks", "calendar_links")}
+             for t in ("tasks", "calendar_links", "users")}
     assert before == after
     conn.close()
 

@@ -173,6 +173,9 @@ class FakeTelegram:
             self.faults: list[Fault] = []
             self.blocked: set[int] = set()
             self.known_chats: set[int] = set()
+            # The language_code each user's Telegram app reports (default "ru");
+            # None: the field is left out, as Telegram may do.
+            self.language_codes: dict[int, str | None] = {}
 
     def start(self) -> FakeTelegram:
         ready = threading.Event()
@@ -249,8 +252,12 @@ class FakeTelegram:
         self._notify()
 
     def user(self, user_id: int, language_code: str = "ru") -> Json:
-        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}",
-                "username": f"user{user_id}", "language_code": language_code}
+        user: Json = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}",
+                      "username": f"user{user_id}"}
+        code = self.language_codes.get(user_id, language_code)
+        if code is not None:
+            user["language_code"] = code
+        return user
 
     def _message(self, chat: Json, sender: Json | None, **fields: Any) -> Json:
         with self._lock:

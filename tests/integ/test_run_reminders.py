@@ -1,14 +1,16 @@
 """Bot and worker together under a real `organizer run`, against the fake Bot API.
 
-A task is created by a Telegram message, the worker's reminder arrives once,
-Snooze pressed on it (a callback_query injected in the fake) goes through the
-bot, and the reminder arrives again at the new time, once.
+The person sets their lead time with `/remind 15`, a task is created by a
+Telegram message, the worker's reminder arrives once (at the person's lead
+time, not REMINDER_LEAD_MIN's 0), Snooze pressed on it (a callback_query
+injected in the fake) goes through the bot, and the reminder arrives again,
+once, the snooze's minutes after the press: Snooze keeps the lead time.
 
 The daemons take no clock from outside, and due times and snoozes are whole
-minutes, so the test uses REMINDER_LEAD_MIN=15 with the reminder's own
-"+15 min" button: the first reminder is due at once (its due time is 15
-minutes from the start of this minute), and the snoozed one at the next
-minute boundary — at most a minute of waiting.
+minutes: the task is due 15 minutes from the start of this minute, so its
+reminder is due at once, and the snooze pressed is of 1 minute (the data of
+the reminder's "+15 min" button with 1 instead of 15), so the second reminder
+comes at most two minutes later.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def run_env(env: dict[str, str], tg: FakeTelegram) -> dict[str, str]:
     return {**env, "ORGANIZER_RUNTIME": "local", "API_PORT": str(free_port()),
             "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": tg.base_url,
             "TG_LONGPOLL_SEC": "1", "TG_HTTP_READ_TIMEOUT": "11",
-            "TG_ALLOWED_USER_IDS": str(ALICE), "REMINDER_LEAD_MIN": "15",
+            "TG_ALLOWED_USER_IDS": str(ALICE),
             "PYTHONPATH": os.pathsep.join(sys.path)}
 
 
@@ -98,6 +100,10 @@ def test_reminder_arrives_once_snooze_reschedules_and_it_arrives_again_once(
     run_env: dict[str, str],
 ) -> None:
     canon = load_canon(Path(run_env["CANON_PATH"]))
+    tg.add_text(ALICE, "/remind 15")
+    tg.wait_sent(1, timeout=10)
+    assert tg.sent[0]["text"] == canon.reply(
+        "remind_set", "ru", when=canon.reply("remind_lead_before", "ru", lead="15 мин"))
     now = wall_local()
     due = now.replace(second=0, microsecond=0) + timedelta(minutes=15)
     day = "сегодня" if due.date() == now.date() else "завтра"
@@ -115,6 +121,7 @@ def test_reminder_arrives_once_snooze_reschedules_and_it_arrives_again_once(
     markup = reminder["params"]["reply_markup"]
     snooze = next(b["callback_data"] for row in markup["inline_keyboard"] for b in row
                   if b["callback_data"].endswith(":15"))
+    snooze = snooze.rsplit(":", 1)[0] + ":1"
     message = next(m for m in tg.sent if m["text"] == text)
 
     if datetime.now(UTC).second == 59:  # the bot's rounding must see the minute we see
@@ -123,21 +130,22 @@ def test_reminder_arrives_once_snooze_reschedules_and_it_arrives_again_once(
     answered = len(tg.answers)
     tg.add_callback(ALICE, message["message_id"], snooze)
     tg.wait_for(lambda: len(tg.answers) > answered, timeout=10)
-    # the reminder message now says when it comes again; the press is answered
-    again_at = (pressed + timedelta(minutes=15)).astimezone(TZ)
-    again_at = again_at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    # due at press + 1 + 15 minutes, rounded up; the reminder message now says when
+    # the reminder comes again (15 minutes before that); the press is answered
+    due_again = (pressed + timedelta(minutes=16)).astimezone(TZ)
+    due_again = due_again.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    remind_at = due_again - timedelta(minutes=15)
     edited = tg.messages[(ALICE, message["message_id"])]
-    assert f"{again_at:%H:%M}" in edited["text"] and edited["text"] != text
+    assert f"{remind_at:%H:%M}" in edited["text"] and edited["text"] != text
     assert tg.answers[-1]["text"]
     assert len(reminders(tg)) == 1
 
-    remind_at = again_at - timedelta(minutes=15)  # the next minute boundary
     wait = (remind_at - datetime.now(UTC)).total_seconds()
-    assert -1 < wait <= 61
+    assert 0 < wait <= 121
     second = tg.wait_for(lambda: len(reminders(tg)) >= 2 and reminders(tg), timeout=wait + 5)
     arrived = datetime.now(UTC)
     assert arrived >= remind_at - timedelta(seconds=0.05)  # not before its time
-    assert f"в {again_at:%H:%M}" in second[1]["params"]["text"]
+    assert f"в {due_again:%H:%M}" in second[1]["params"]["text"]
     time.sleep(2.5)  # the worker looks at least once a second: nothing more comes
     assert len(reminders(tg)) == 2
     assert organizer_run.poll() is None

@@ -1,4 +1,5 @@
-"""Fixtures for the worker: a migrated database, the fake Calendar server and a key for it."""
+"""Fixtures for the worker: a migrated database, the fake Calendar server and a key for it,
+and the reminder loop on the fake Bot API with a clock the test moves."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ import pytest
 
 from organizer.app.database import migrate
 from organizer.app.tasks import TaskService
+from organizer.canon import load_canon
+from organizer.reminders.loop import Reminders
+from organizer.reminders.telegram import TelegramSender
 from organizer.settings import Settings, load_settings
 from organizer.store.db import connect
 from tests.fakes.calendar_server import CalendarServer, make_service_account
+from tests.fakes.telegram_server import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[2]
 CAL_ID = "team-calendar@group.calendar.google.com"
@@ -93,3 +98,29 @@ def conn(settings: Settings) -> Iterator[sqlite3.Connection]:
 @pytest.fixture
 def service(conn: sqlite3.Connection, clock: Clock) -> TaskService:
     return TaskService(conn, clock)
+
+
+TOKEN = "123456789:AAreminder-test-token-0123456789ab"
+World = tuple[Reminders, TaskService, sqlite3.Connection]
+
+
+@pytest.fixture
+def tg() -> Iterator[FakeTelegram]:
+    with FakeTelegram(tokens=[TOKEN]) as server:
+        yield server
+
+
+@pytest.fixture
+def world(make_settings: MakeSettings, tg: FakeTelegram, clock: Clock,
+          request: pytest.FixtureRequest) -> Iterator[World]:
+    """The reminder loop, a TaskService and a connection; `param` adds settings."""
+    env = getattr(request, "param", {})
+    settings = make_settings(GOOGLE_CALENDAR_ID="", TELEGRAM_BOT_TOKEN=TOKEN,
+                             TELEGRAM_API_BASE=tg.base_url, **env)
+    canon = load_canon(settings.canon_path)
+    conn = connect(settings.db_path)
+    sender = TelegramSender(settings.telegram_api_base, TOKEN)
+    yield (Reminders(settings, conn, sender, clock=clock, canon=lambda: canon),
+           TaskService(conn, clock), conn)
+    sender.close()
+    conn.close()

@@ -4,48 +4,19 @@ worded by the canon in the owner's language and zone — sent to the shared fake
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
 
-from organizer.app.tasks import TaskService
 from organizer.app.users import UserService
-from organizer.canon import Canon, load_canon
+from organizer.canon import Canon
 from organizer.domain.commands import CompleteTask, RescheduleTask
 from organizer.reminders import snooze
 from organizer.reminders.loop import Reminders
-from organizer.reminders.telegram import TelegramSender
-from organizer.store.db import connect
 from tests.fakes.telegram_server import FakeTelegram
-from tests.worker.conftest import Clock, MakeSettings
+from tests.worker.conftest import TOKEN, Clock, World
 from tests.worker.helpers import add, types
-
-TOKEN = "123456789:AAreminder-test-token-0123456789ab"
-World = tuple[Reminders, TaskService, sqlite3.Connection]
-
-
-@pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram(tokens=[TOKEN]) as server:
-        yield server
-
-
-@pytest.fixture
-def world(make_settings: MakeSettings, tg: FakeTelegram, clock: Clock,
-          request: pytest.FixtureRequest) -> Iterator[World]:
-    env = getattr(request, "param", {})
-    settings = make_settings(GOOGLE_CALENDAR_ID="", TELEGRAM_BOT_TOKEN=TOKEN,
-                             TELEGRAM_API_BASE=tg.base_url, **env)
-    canon = load_canon(settings.canon_path)
-    conn = connect(settings.db_path)
-    sender = TelegramSender(settings.telegram_api_base, TOKEN)
-    yield (Reminders(settings, conn, sender, clock=clock, canon=lambda: canon),
-           TaskService(conn, clock), conn)
-    sender.close()
-    conn.close()
 
 
 def at(hh_mm: str) -> datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -35,8 +36,13 @@ def utcnow() -> datetime:
 
 
 def new_task_id() -> str:
-    """32 random hex digits (as uuid4().hex, at a third of the cost)."""
-    return os.urandom(16).hex()
+    """32 hex digits: the millisecond (12 digits, as in a UUIDv7), then 80 random bits.
+
+    Ids that grow with time land at the right edge of the `tasks` table and of
+    the events' stream index, so a new task dirties the same few pages as the
+    last one instead of splitting pages all over both trees.
+    """
+    return f"{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ class TaskService:
                     outcome = Outcome(task, tuple(s.position for s in stored), action=action)
                     if idempotency_key is not None:
                         self.store.remember(idempotency_key, stream, stored, outcome.to_record(),
-                                            self.clock())
+                                            stored[-1].recorded_at if stored else self.clock())
                     return outcome
             except ConcurrencyError:
                 if attempt == MAX_ATTEMPTS:

@@ -1,4 +1,5 @@
-"""Per-user settings (time zone, language) as events on stream `user-<id>`, read from `users`.
+"""Per-user settings (time zone, language, reminder lead time, Telegram's language code) as
+events on stream `user-<id>`, read from `users`.
 
 A setting is a state change like any other: it is appended as an event and
 folded into the `users` projection in the same transaction, so a rebuild
@@ -7,6 +8,7 @@ reproduces it. An idempotency key makes a redelivered request a no-op.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,12 +18,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from organizer.app.tasks import utcnow
 from organizer.domain import events as e
-from organizer.errors import DomainError
+from organizer.domain import users as rules
+from organizer.domain.users import LANGS, MAX_LEAD_MIN
+from organizer.errors import DomainError, InvalidLead
 from organizer.store.db import transaction
 from organizer.store.events import EventStore
 from organizer.store.projections import project
 
-LANGS = ("ru", "en")
+__all__ = ["LANGS", "MAX_LEAD_MIN", "InvalidSetting", "UserService", "UserSettings",
+           "parse_lead"]
+_LEAD = re.compile(r"^([+-]?\d+)\s*(m|min|mins|minutes?|мин|минут[аы]?|h|hours?|ч|час|часа|часов)?\.?$")
 
 
 class InvalidSetting(DomainError):
@@ -32,7 +38,25 @@ class InvalidSetting(DomainError):
 class UserSettings:
     user_id: str
     tz: str | None
-    lang: str | None
+    lang: str | None  # chosen with /lang; None: never chosen
+    lead_min: int | None = None  # chosen with /remind; None: REMINDER_LEAD_MIN
+    tg_lang: str | None = None  # Telegram's language_code, as last recorded
+
+
+def parse_lead(text: str) -> int:
+    """Minutes from "15", "15 мин", "2h", "1 час"; InvalidLead naming what is wrong."""
+    given = text.strip()
+    found = _LEAD.match(given.lower())
+    if found is None:
+        raise InvalidLead("not_a_number", given)
+    number = int(found.group(1))
+    unit = found.group(2) or "m"
+    minutes = number * 60 if unit[0] in "hч" else number
+    try:
+        rules.decide_lead("", minutes)  # the range check
+    except InvalidLead as exc:
+        raise InvalidLead(exc.problem, given) from None  # named as the person wrote it
+    return minutes
 
 
 def user_stream(user_id: str) -> str:
@@ -59,33 +83,58 @@ class UserService:
         self.clock = clock
 
     def get(self, user_id: str) -> UserSettings:
-        row = self.conn.execute("SELECT tz, lang FROM users WHERE id = ?", (user_id,)).fetchone()
-        return UserSettings(user_id, row[0], row[1]) if row else UserSettings(user_id, None, None)
+        row = self.conn.execute("SELECT tz, lang, lead_min, tg_lang FROM users WHERE id = ?",
+                                (user_id,)).fetchone()
+        return UserSettings(user_id, *row) if row else UserSettings(user_id, None, None)
 
     def set_tz(self, user_id: str, tz: str, *, idempotency_key: str | None = None,
                meta: dict[str, Any] | None = None) -> UserSettings:
         event = e.UserTzSet(user_id=user_id, tz=valid_tz(tz.strip()))
-        return self._append(user_id, event, idempotency_key, meta)
+        return self._append(user_id, lambda _: [event], idempotency_key, meta)
 
     def set_lang(self, user_id: str, lang: str, *, idempotency_key: str | None = None,
                  meta: dict[str, Any] | None = None) -> UserSettings:
         lang = lang.strip().lower()
         if lang not in LANGS:
             raise InvalidSetting(f"unknown language {lang!r}; one of {', '.join(LANGS)}")
-        return self._append(user_id, e.UserLangSet(user_id=user_id, lang=lang),
-                            idempotency_key, meta)
+        event = e.UserLangSet(user_id=user_id, lang=lang)
+        return self._append(user_id, lambda _: [event], idempotency_key, meta)
 
-    def _append(self, user_id: str, event: e.Event, key: str | None,
-                meta: dict[str, Any] | None) -> UserSettings:
+    def set_lead(self, user_id: str, minutes: int, *, idempotency_key: str | None = None,
+                 meta: dict[str, Any] | None = None) -> UserSettings:
+        """Remind `minutes` before each due time; InvalidLead outside 0..MAX_LEAD_MIN."""
+        events = rules.decide_lead(user_id, minutes)
+        return self._append(user_id, lambda _: events, idempotency_key, meta)
+
+    def note_telegram_lang(self, user_id: str, language_code: str | None, *,
+                           meta: dict[str, Any] | None = None) -> UserSettings:
+        """Record Telegram's language_code when it is new or changed; otherwise nothing.
+
+        A plain read answers the usual case (nothing new) without a write lock; the
+        decision is taken again inside the write transaction, so a redelivered update
+        or a racing message records it once. It never touches the /lang choice.
+        """
+        found = self.get(user_id)
+        if not rules.decide_telegram_lang(user_id, found.tg_lang, language_code):
+            return found
+        return self._append(
+            user_id, lambda now: rules.decide_telegram_lang(user_id, now.tg_lang, language_code),
+            None, meta)
+
+    def _append(self, user_id: str, decide: Callable[[UserSettings], list[e.Event]],
+                key: str | None, meta: dict[str, Any] | None) -> UserSettings:
         stream = user_stream(user_id)
         with transaction(self.conn):
             if key is not None and self.store.outcome(key) is not None:
                 return self.get(user_id)
+            events = decide(self.get(user_id))
+            if not events:
+                return self.get(user_id)
             now = self.clock()
-            stored = self.store.append(stream, self.store.stream_version(stream), [event],
+            stored = self.store.append(stream, self.store.stream_version(stream), events,
                                        now=now, owner=user_id, meta=meta)
             project(self.conn, stored)
             if key is not None:
                 self.store.remember(key, stream, stored, {"user_id": user_id,
-                                                          "action": e.type_of(event)}, now)
+                                                          "action": stored[0].type}, now)
         return self.get(user_id)

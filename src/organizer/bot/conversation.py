@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from organizer.app.tasks import TaskService, utcnow
-from organizer.app.users import LANGS, InvalidSetting, UserService
+from organizer.app.users import UserService
 from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say, task_when, when_text
 from organizer.domain import commands as c
+from organizer.domain.users import lead_minutes, reply_language
 from organizer.errors import AmbiguousRef, DomainError, NothingToUndo, TaskNotFound
 from organizer.settings import Settings
 
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     from organizer.canon import Canon
 
 _SCOPES = ("today", "tomorrow", "week", "overdue", "all")
-_SLASH = re.compile(r"^\s*/\w+(?:@\w+)?")
-_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,25 @@ class Conversation:
         return user_id in self.settings.tg_allowed_user_ids
 
     def profile(self, user_id: int, tg_lang: str | None = None) -> tuple[str, str]:
-        """(time zone, language) of the person: their settings, else the defaults."""
+        """(time zone, language) of the person: their settings, else the defaults.
+
+        The language is the one reminders use too (organizer.domain.users): /lang,
+        else Telegram's language_code (this message's, else the recorded one),
+        else DEFAULT_LANG.
+        """
         found = self.users.get(str(user_id))
-        lang = found.lang or ("en" if (tg_lang or "").startswith("en") else "ru")
+        lang = reply_language(found.lang, tg_lang or found.tg_lang, self.settings.default_lang)
         return found.tz or self.settings.default_tz, lang
+
+    def lead(self, user_id: int) -> int:
+        """Minutes before a due time the person's reminders come."""
+        return lead_minutes(self.users.get(str(user_id)).lead_min,
+                            self.settings.reminder_lead_min)
+
+    def notice(self, msg: Incoming) -> None:
+        """Record Telegram's language_code for an allowed person when it is new or changed."""
+        self.users.note_telegram_lang(str(msg.user_id), msg.tg_lang,
+                                      meta={"channel": "telegram", "key": msg.key})
 
     def denied(self, msg: Incoming) -> Reply:
         _, lang = self.profile(msg.user_id, msg.tg_lang)
@@ -73,26 +87,6 @@ class Conversation:
         return Reply(say(canon, "start_allowed", lang) + "\n"
                      + say(canon, "start_id", lang, user_id=msg.user_id))
 
-    def set_tz(self, msg: Incoming, name: str) -> Reply:
-        _, lang = self.profile(msg.user_id, msg.tg_lang)
-        try:
-            found = self.users.set_tz(str(msg.user_id), name, idempotency_key=msg.key,
-                                      meta=self._meta(msg))
-        except InvalidSetting:
-            return Reply(say(self.canon(), "tz_invalid", lang, tz=name))
-        return Reply(say(self.canon(), "tz_set", lang, tz=found.tz))
-
-    def set_lang(self, msg: Incoming, lang_name: str) -> Reply:
-        try:
-            self.users.set_lang(str(msg.user_id), lang_name, idempotency_key=msg.key,
-                                meta=self._meta(msg))
-        except InvalidSetting:
-            _, lang = self.profile(msg.user_id, msg.tg_lang)
-            return Reply(say(self.canon(), "error", lang,
-                             message=f"{lang_name!r}: " + " / ".join(LANGS)))
-        _, lang = self.profile(msg.user_id, msg.tg_lang)
-        return Reply(say(self.canon(), "help", lang))
-
     # -- text -------------------------------------------------------------------
 
     def on_text(self, msg: Incoming) -> Reply:
@@ -103,9 +97,6 @@ class Conversation:
         now = self.clock()
         canon = self.canon()
         parsed = parse(msg.text, now, tz, canon)
-        if (not self.users.get(str(msg.user_id)).lang and parsed.lang in LANGS
-                and _WORDS.search(_SLASH.sub("", msg.text))):
-            lang = parsed.lang  # the language the person wrote in, when there are words
         owner = str(msg.user_id)
         try:
             return self._act(parsed, msg, owner, tz, lang, now)
@@ -123,7 +114,7 @@ class Conversation:
     def _act(self, parsed: Any, msg: Incoming, owner: str, tz: str, lang: str,
              now: datetime) -> Reply:
         canon, intent = self.canon(), parsed.intent
-        meta = self._meta(msg)
+        meta = self.meta(msg)
         invalid = getattr(parsed, "invalid_date", None)
         if invalid and intent in ("add_task", "reschedule_task"):  # "31.02": ask, never guess
             return Reply(say(canon, "date_invalid", lang, date=invalid))
@@ -161,7 +152,7 @@ class Conversation:
             return Reply(say(canon, "help", lang))
         return Reply(say(canon, "unknown", lang))
 
-    def _meta(self, msg: Incoming) -> dict[str, Any]:
+    def meta(self, msg: Incoming) -> dict[str, Any]:
         return {"channel": "telegram", "key": msg.key, "source_text": msg.text}
 
     # -- replies about tasks -----------------------------------------------------

@@ -25,7 +25,7 @@ from aiogram.types import (
     Update,
 )
 
-from organizer.bot import ledger
+from organizer.bot import ledger, preferences
 from organizer.bot.asr import AsrClient, AsrUnavailable
 from organizer.bot.conversation import Conversation, Incoming
 from organizer.bot.keyboards import on_press
@@ -34,7 +34,9 @@ from organizer.bot.replies import Reply, chunks, say
 log = logging.getLogger("organizer.bot")
 T = TypeVar("T")
 Db = Callable[..., Awaitable[Any]]
-_COMMAND = re.compile(r"^/(start|tz|lang)(?:@\w+)?(?:\s+(.*))?$", re.S)
+_COMMAND = re.compile(r"^/(start|tz|lang|remind)(?:@\w+)?(?:\s+(.*))?$", re.S)
+_SETTINGS = {"tz": preferences.set_tz, "lang": preferences.set_lang,
+             "remind": preferences.remind}
 MAX_VOICE_BYTES = 20 * 1024 * 1024
 
 
@@ -88,15 +90,14 @@ class Handlers:
         if not self.conv.allowed(user.id):
             await self.refuse(bot, key, message.chat.id, msg)
             return
+        await self.db(self.conv.notice, msg)
         command = _COMMAND.match(text.strip()) if text else None
         if command is not None:
             name, arg = command.group(1), (command.group(2) or "").strip()
             if name == "start":
                 reply = await self.db(self.conv.start, msg)
-            elif name == "tz":
-                reply = await self.db(self.conv.set_tz, msg, arg)
             else:
-                reply = await self.db(self.conv.set_lang, msg, arg)
+                reply = await self.db(_SETTINGS[name], self.conv, msg, arg)
         elif message.voice is not None:
             reply = await self.voice(bot, message, msg)
         elif text and text.strip():
@@ -157,6 +158,7 @@ class Handlers:
                 answer = (await self.db(self.conv.denied, msg)).text[:190]
                 await self.db(ledger.record, self.conv.conn, key, None, None)
                 return
+            await self.db(self.conv.notice, Incoming(key, user.id, "", user.language_code))
             reply: Reply = await self.db(on_press, self.conv, key, user.id, query.data or "",
                                          user.language_code)
             answer = reply.answer

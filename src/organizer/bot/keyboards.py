@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from organizer.bot.replies import Button, Reply, say, task_when
@@ -107,8 +107,10 @@ def _snooze(conv: Conversation, key: str, task: dict[str, Any], press: Press, tz
 
     canon = conv.canon()
     assert press.minutes is not None
+    lead = conv.lead(int(task["owner"]))
     try:
-        outcome = snooze(conv.tasks, press.task_id, press.minutes, now, idempotency_key=key)
+        outcome = snooze(conv.tasks, press.task_id, press.minutes, now, lead_min=lead,
+                         idempotency_key=key)
     except (DomainError, ValueError) as exc:  # closed meanwhile, or minutes out of range
         current = conv.state_reply(task, tz, lang, now)
         return Reply(current.text, current.buttons, answer=str(exc)[:190])
@@ -117,6 +119,9 @@ def _snooze(conv: Conversation, key: str, task: dict[str, Any], press: Press, tz
     if moved["status"] != "open":  # a redelivered press after the task was closed
         current = conv.state_reply(moved, tz, lang, now)
         return Reply(current.text, current.buttons, answer=current.text.split("\n")[0][:190])
+    # "I'll remind you at ...": the reminder's time, the due time less the lead time
+    remind_at = datetime.strptime(moved["due_at"], "%Y-%m-%dT%H:%M:%SZ") - timedelta(minutes=lead)
+    when = task_when({"due_at": f"{remind_at:%Y-%m-%dT%H:%M:%SZ}"}, tz, lang, now)
     text = say(canon, "reminder_snoozed", lang, number=moved["number"], title=moved["title"],
-               when=task_when(moved, tz, lang, now))
+               when=when)
     return Reply(text, task_buttons(canon, moved, lang), answer=text[:190])

@@ -30,7 +30,9 @@ REQUIRED_REPLIES = (
     "list_empty", "list_item", "help", "start_allowed", "start_denied", "not_found",
     "ambiguous", "unknown", "asr_unavailable", "voice_recognised", "reminder", "tz_set",
     "tz_invalid", "error", "reminder_late", "reminder_snoozed", "button_done",
-    "button_snooze_min", "button_snooze_hours",
+    "button_snooze_min", "button_snooze_hours", "remind_set", "remind_current",
+    "remind_lead_before", "remind_lead_at_due", "remind_invalid.not_a_number",
+    "remind_invalid.negative", "remind_invalid.too_long",
     "repeat_not_supported", "date_invalid",
 )  # fmt: skip
 

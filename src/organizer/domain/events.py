@@ -130,6 +130,20 @@ class UserLangSet(Event, frozen=True, tag="user.lang_set"):
     lang: str
 
 
+class UserLeadSet(Event, frozen=True, tag="user.lead_set"):
+    """The person chose how many minutes before a task's due time its reminder comes."""
+
+    user_id: str
+    minutes: int
+
+
+class UserTelegramLangSeen(Event, frozen=True, tag="user.tg_lang_seen"):
+    """Telegram reported a new language_code for the person (their app's language)."""
+
+    user_id: str
+    language_code: str
+
+
 EVENT_CLASSES: tuple[type[Event], ...] = (
     TaskCreated,
     TaskRetitled,
@@ -146,6 +160,8 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     UserTzSet,
     UserLangSet,
     CalendarInserting,
+    UserLeadSet,
+    UserTelegramLangSeen,
 )
 
 # The schema version each type is written with today.
@@ -155,7 +171,8 @@ SCHEMA_VERSIONS["task.created"] = 2
 AnyEvent = (
     TaskCreated | TaskRetitled | TaskRescheduled | TaskCompleted | TaskCancelled | TaskReopened
     | CalendarLinked | CalendarUpdated | CalendarDeleted | CalendarFailed | CalendarModeChanged
-    | ReminderSent | UserTzSet | UserLangSet | CalendarInserting
+    | ReminderSent | UserTzSet | UserLangSet | CalendarInserting | UserLeadSet
+    | UserTelegramLangSeen
 )
 _decoder = msgspec.json.Decoder(AnyEvent)
 _encoder = msgspec.json.Encoder()
@@ -198,7 +215,8 @@ def decode(type_: str, schema_version: int, data: str | bytes, position: int = 0
         )
     try:
         if schema_version == current:
-            return cast(AnyEvent, _decoder.decode(data))
+            decoded: AnyEvent = _decoder.decode(data)
+            return decoded
         if schema_version > current:
             raise ReplayError(
                 f"event at position {position} ({type_}) has schema v{schema_version}, newer than "

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from organizer.domain import events as e
+from organizer.domain.users import lead_minutes, reply_language
 from organizer.reminders import plan
 from organizer.reminders.telegram import SendFailed
 from organizer.settings import Settings
@@ -20,13 +21,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("organizer.reminders")
 BATCH = 100
+# A task is due for its reminder once due_at - the owner's lead time (else the
+# global one) has come; due_at is whole seconds, so comparing with `now + lead`
+# cut to whole seconds is exact.
 _DUE_SQL = """
-SELECT t.id, t.owner, t.number, t.title, t.due_at, u.tz, u.lang
+SELECT t.id, t.owner, t.number, t.title, t.due_at, u.tz, u.lang, u.tg_lang, u.lead_min
 FROM tasks t LEFT JOIN users u ON u.id = t.owner
-WHERE t.status = 'open' AND t.due_at IS NOT NULL AND t.due_at <= ?
+WHERE t.status = 'open' AND t.due_at IS NOT NULL
+  AND t.due_at <= strftime('%Y-%m-%dT%H:%M:%SZ', :now,
+                           '+' || coalesce(u.lead_min, :lead) || ' minutes')
   AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
                   WHERE k.key = 'reminder:' || t.id || ':' || t.due_at)
-ORDER BY t.due_at LIMIT ?
+ORDER BY t.due_at LIMIT :batch
 """
 
 
@@ -42,8 +48,9 @@ class Reminders:
     """Call `step()` every second or so; it returns how long to hold off after a failure.
 
     `canon()` gives the current canon (its templates word the message); the owner's
-    language and time zone come from the `users` projection, else ru and DEFAULT_TZ,
-    as in the bot's replies.
+    language, time zone and lead time come from the `users` projection, chosen as
+    the bot chooses them for its replies (organizer.domain.users), else
+    DEFAULT_LANG, DEFAULT_TZ and REMINDER_LEAD_MIN.
     """
 
     def __init__(self, settings: Settings, conn: sqlite3.Connection, sender: Sender, *,
@@ -59,18 +66,21 @@ class Reminders:
     def step(self) -> float:
         """Send what is due now; 0.0 when all went well, else seconds to wait."""
         now = self.clock()
-        rows = self.conn.execute(
-            _DUE_SQL, (plan.cutoff(now, self.settings.reminder_lead_min), BATCH)).fetchall()
-        for task_id, owner, number, title, due_at, tz, lang in rows:
+        settings = self.settings
+        rows = self.conn.execute(_DUE_SQL, {
+            "now": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            "lead": settings.reminder_lead_min, "batch": BATCH}).fetchall()
+        for task_id, owner, number, title, due_at, tz, chosen, tg_lang, lead in rows:
             task = {"id": task_id, "owner": owner, "number": number, "title": title,
                     "due_at": due_at}
-            reminder = plan.decide(task, now, self.settings.reminder_lead_min,
-                                   self.settings.reminder_max_late_min)
+            reminder = plan.decide(task, now, lead_minutes(lead, settings.reminder_lead_min),
+                                   settings.reminder_max_late_min)
             if reminder is None:
                 continue
             if not reminder.skip:
-                canon, lang = self.canon(), lang or "ru"
-                message = plan.text(canon, task, lang, tz or self.settings.default_tz, now,
+                canon = self.canon()
+                lang = reply_language(chosen, tg_lang, settings.default_lang)
+                message = plan.text(canon, task, lang, tz or settings.default_tz, now,
                                     reminder.late)
                 try:
                     if not self.sender.send(int(owner), message,

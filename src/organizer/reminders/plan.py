@@ -9,7 +9,7 @@ canon's `button_done` and `button_snooze_min` / `button_snooze_hours`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -40,21 +40,21 @@ def parse_due(due_at: str) -> datetime:
     return datetime.fromisoformat(due_at.replace("Z", "+00:00"))
 
 
-def cutoff(now: datetime, lead_min: int) -> str:
-    """Tasks due at or before this instant are due for a reminder now."""
-    return (now + timedelta(minutes=lead_min)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def decide(task: dict[str, Any], now: datetime, lead_min: int,
            max_late_min: int) -> Reminder | None:
-    """The reminder `task` needs at `now`, or None while it is not due yet."""
+    """The reminder `task` needs at `now`, or None while it is not due yet.
+
+    It is due `lead_min` minutes before the due time. Late and skipped are
+    measured from the due time itself: a reminder that still comes before the
+    due time (say the lead time grew after the old reminder moment had passed)
+    is an ordinary heads-up, not a late one.
+    """
     due = parse_due(task["due_at"])
-    remind_at = due - timedelta(minutes=lead_min)
-    if now < remind_at:
+    if now < due - timedelta(minutes=lead_min):
         return None
-    lateness = now - remind_at
-    late = lateness > LATE_GRACE
-    skip = lateness > timedelta(minutes=max_late_min) or not str(task["owner"]).isdigit()
+    overdue = now - due
+    late = overdue > LATE_GRACE
+    skip = overdue > timedelta(minutes=max_late_min) or not str(task["owner"]).isdigit()
     return Reminder(task["id"], str(task["owner"]), task["due_at"], late, skip)
 
 

@@ -13,8 +13,14 @@ MAX_SNOOZE_MIN = 7 * 24 * 60
 
 
 def snooze(service: TaskService, task_id: str, minutes: int, now: datetime, *,
-           idempotency_key: str | None = None) -> Outcome:
-    """Move the task's due time to `now + minutes` (whole minutes, rounded up) in its zone.
+           lead_min: int = 0, idempotency_key: str | None = None) -> Outcome:
+    """Remind again `minutes` from `now`: the due time moves to now + minutes + the owner's
+    lead time (whole minutes, rounded up) in the task's zone.
+
+    Keeping the lead is what makes the next reminder come `minutes` from now: a
+    due time of now + minutes with a 30-minute lead would be reminded at once —
+    and, pressed on a reminder that came ahead of the due time, would even move
+    the task earlier. With no lead the task is simply due at now + minutes.
 
     The bot calls this for a `snooze:<task_id>:<minutes>` button, passing its own
     idempotency key so a redelivered press reschedules once.
@@ -24,7 +30,7 @@ def snooze(service: TaskService, task_id: str, minutes: int, now: datetime, *,
     task = service.get(task_id)
     if task is None:
         raise TaskNotFound(f"task {task_id} does not exist")
-    local = (now + timedelta(minutes=minutes)).astimezone(ZoneInfo(task["tz"]))
+    local = (now + timedelta(minutes=minutes + lead_min)).astimezone(ZoneInfo(task["tz"]))
     if local.second or local.microsecond:
         local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
     command = RescheduleTask(task_id, local.date(), local.time(), task["tz"],

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 
 from organizer.errors import DatabaseBusy, NotADatabase, StorageError
 
@@ -102,38 +101,56 @@ def translate(exc: sqlite3.Error, path: Path | None = None) -> StorageError:
     return StorageError(f"{where}: {message}")
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+class transaction:  # noqa: N801 - used as `with transaction(conn):`, like a function
     """One explicit transaction: BEGIN IMMEDIATE for writers, deferred for readers.
 
     A writer that cannot get the lock within the busy timeout keeps trying for
     LOCK_PATIENCE_S before giving up with DatabaseBusy, so a burst of
     concurrent writers (bot, worker, CLI) never shows `database is locked`.
+    A class rather than a generator: it runs on every command, and this is
+    the cheaper form of the same thing.
     """
-    begin = "BEGIN IMMEDIATE" if write else "BEGIN"
-    deadline = time.monotonic() + LOCK_PATIENCE_S
-    while True:
+
+    __slots__ = ("conn", "write")
+
+    def __init__(self, conn: sqlite3.Connection, *, write: bool = True) -> None:
+        self.conn = conn
+        self.write = write
+
+    def __enter__(self) -> sqlite3.Connection:
+        conn = self.conn
+        begin = "BEGIN IMMEDIATE" if self.write else "BEGIN"
         try:
             conn.execute(begin)
-            break
+            return conn
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise translate(exc, db_file(conn)) from exc
-            if time.monotonic() > deadline:
-                raise translate(exc, db_file(conn)) from exc
+        deadline = time.monotonic() + LOCK_PATIENCE_S
+        while True:
             time.sleep(0.05)
-    try:
-        yield conn
-    except BaseException:
-        if conn.in_transaction:
-            conn.rollback()
-        raise
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        if conn.in_transaction:
-            conn.rollback()
-        raise translate(exc, db_file(conn)) from exc
+            try:
+                conn.execute(begin)
+                return conn
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise translate(exc, db_file(conn)) from exc
+                if time.monotonic() > deadline:
+                    raise translate(exc, db_file(conn)) from exc
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        conn = self.conn
+        if kind is not None:
+            if conn.in_transaction:
+                conn.rollback()
+            return
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.rollback()
+            raise translate(error, db_file(conn)) from error
 
 
 def table_names(conn: sqlite3.Connection) -> set[str]:

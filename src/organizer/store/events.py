@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,8 +18,9 @@ from organizer.domain import events as ev
 from organizer.errors import ConcurrencyError
 
 
-@dataclass(frozen=True)
-class StoredEvent:
+class StoredEvent(msgspec.Struct, frozen=True):
+    """An event as the log holds it (an immutable record; cheap to build on the hot path)."""
+
     position: int
     stream: str
     version: int
@@ -40,6 +40,9 @@ def utc_stamp(now: datetime) -> str:
 
 _json = msgspec.json.Encoder(order="sorted")
 
+
+_INSERT_EVENT = ("INSERT INTO events (stream, version, type, schema_version, owner, data, meta, "
+                 "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
 COLUMNS = "position, stream, version, type, schema_version, owner, data, meta, recorded_at"
 
@@ -83,26 +86,24 @@ class EventStore:
         if not self.conn.in_transaction:
             raise RuntimeError("append must run inside a write transaction")
         stamp = utc_stamp(now)
-        meta_json = _json.encode(meta or {}).decode()
+        meta = meta or {}
+        meta_json = _json.encode(meta).decode() if meta else "{}"
         stored: list[StoredEvent] = []
+        execute = self.conn.execute
         for offset, event in enumerate(events, start=1):
             type_ = ev.type_of(event)
+            schema_version = ev.SCHEMA_VERSIONS[type_]
             version = expected_version + offset
             try:
-                cursor = self.conn.execute(
-                    "INSERT INTO events (stream, version, type, schema_version, owner, data, "
-                    "meta, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (stream, version, type_, ev.SCHEMA_VERSIONS[type_], owner,
-                     ev.encode(event).decode(), meta_json, stamp),
-                )
+                cursor = execute(_INSERT_EVENT, (stream, version, type_, schema_version, owner,
+                                                 ev.encode(event).decode(), meta_json, stamp))
             except sqlite3.IntegrityError as exc:
                 raise ConcurrencyError(
                     f"stream {stream} moved past version {expected_version} concurrently"
                 ) from exc
-            position = int(cursor.lastrowid or 0)
-            stored.append(StoredEvent(position, stream, version, type_,
-                                      ev.SCHEMA_VERSIONS[type_], owner, event,  # type: ignore[arg-type]
-                                      meta or {}, stamp))
+            stored.append(StoredEvent(cursor.lastrowid or 0, stream, version, type_,
+                                      schema_version, owner, event,  # type: ignore[arg-type]
+                                      meta, stamp))
         return stored
 
     def outcome(self, key: str) -> dict[str, Any] | None:
@@ -114,14 +115,15 @@ class EventStore:
 
     def remember(
         self, key: str, stream: str, stored: Sequence[StoredEvent], outcome: dict[str, Any],
-        now: datetime,
+        now: datetime | str,
     ) -> None:
+        """Record `key`'s outcome; `now` is a time or an already formatted stamp."""
         self.conn.execute(
             "INSERT INTO idempotency_keys (key, stream, first_position, last_position, outcome, "
             "recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
             (key, stream, stored[0].position if stored else None,
              stored[-1].position if stored else None,
-             _json.encode(outcome).decode(), utc_stamp(now)),
+             _json.encode(outcome).decode(), now if isinstance(now, str) else utc_stamp(now)),
         )
 
     def read_stream(self, stream: str) -> list[StoredEvent]:

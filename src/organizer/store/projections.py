@@ -25,7 +25,7 @@ LINK_COLUMNS = (
     "task_id", "calendar_event_id", "ical_uid", "generation", "state", "last_error", "updated_at",
     "synced_version",
 )
-USER_COLUMNS = ("id", "tz", "lang", "updated_at", "version")
+USER_COLUMNS = ("id", "tz", "lang", "updated_at", "version", "lead_min", "tg_lang")
 PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK_COLUMNS),
                "users": ("id", USER_COLUMNS)}
 CHECKPOINT = "projections"
@@ -82,12 +82,16 @@ def apply_link(row: Row | None, event: e.Event, at: str) -> Row | None:
 
 def apply_user(row: Row | None, event: e.Event, at: str) -> Row | None:
     base: Row = row or {"id": getattr(event, "user_id", ""), "tz": None, "lang": None,
-                        "updated_at": at, "version": 0}
+                        "updated_at": at, "version": 0, "lead_min": None, "tg_lang": None}
     base = {**base, "updated_at": at, "version": base["version"] + 1}
     if isinstance(event, e.UserTzSet):
         base["tz"] = event.tz
     elif isinstance(event, e.UserLangSet):
         base["lang"] = event.lang
+    elif isinstance(event, e.UserLeadSet):
+        base["lead_min"] = event.minutes
+    elif isinstance(event, e.UserTelegramLangSeen):
+        base["tg_lang"] = event.language_code
     return base
 
 
@@ -96,7 +100,7 @@ _TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.comple
 _CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
 _LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed",
                "calendar.inserting"}
-_USER_TYPES = {"user.tz_set", "user.lang_set"}
+_USER_TYPES = {"user.tz_set", "user.lang_set", "user.lead_set", "user.tg_lang_seen"}
 
 
 def _target(type_: str, event: e.Event) -> tuple[str, str] | None:

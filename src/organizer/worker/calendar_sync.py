@@ -72,7 +72,7 @@ class CalendarSync:
         self.trial = False  # probed fine after DEGRADED; CONFIGURED once a write works
         self.last_sync = "none"
         if not settings.calendar_configured:
-            log.info("calendar sync is off: %s", self.reason)
+            log.info("%s", self.reason)  # says that sync is off, and why
 
     # -- the loop body -------------------------------------------------------
 

@@ -1,0 +1,76 @@
+"""The settings commands: /tz, /lang and /remind, each a user event through UserService.
+
+Like the conversation, synchronous and free of Telegram types (the handlers run
+these in the bot's database thread); the update's idempotency key makes a
+redelivered command change nothing twice. A bad value gets one reply naming
+the problem and the fix, in the person's language, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from organizer.app.users import LANGS, MAX_LEAD_MIN, InvalidSetting, parse_lead
+from organizer.bot.replies import Reply, say
+from organizer.errors import InvalidLead
+
+if TYPE_CHECKING:
+    from organizer.bot.conversation import Conversation, Incoming
+
+
+def set_tz(conv: Conversation, msg: Incoming, name: str) -> Reply:
+    """`/tz Europe/Berlin`."""
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    try:
+        found = conv.users.set_tz(str(msg.user_id), name, idempotency_key=msg.key,
+                                  meta=conv.meta(msg))
+    except InvalidSetting:
+        return Reply(say(conv.canon(), "tz_invalid", lang, tz=name))
+    return Reply(say(conv.canon(), "tz_set", lang, tz=found.tz))
+
+
+def set_lang(conv: Conversation, msg: Incoming, lang_name: str) -> Reply:
+    """`/lang en`: the help, in the language just chosen."""
+    try:
+        conv.users.set_lang(str(msg.user_id), lang_name, idempotency_key=msg.key,
+                            meta=conv.meta(msg))
+    except InvalidSetting:
+        _, lang = conv.profile(msg.user_id, msg.tg_lang)
+        return Reply(say(conv.canon(), "error", lang,
+                         message=f"{lang_name!r}: " + " / ".join(LANGS)))
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    return Reply(say(conv.canon(), "help", lang))
+
+
+def remind(conv: Conversation, msg: Incoming, arg: str) -> Reply:
+    """`/remind 15`: remind 15 minutes before due times (`/remind 0`: at the due time;
+    "2h", "1 час" too); `/remind` alone: the current lead time and how to change it."""
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    canon = conv.canon()
+    if not arg.strip():
+        return Reply(say(canon, "remind_current", lang,
+                         when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
+    try:
+        minutes = parse_lead(arg)
+        conv.users.set_lead(str(msg.user_id), minutes, idempotency_key=msg.key,
+                            meta=conv.meta(msg))
+    except InvalidLead as exc:
+        return Reply(say(canon, f"remind_invalid.{exc.problem}", lang, value=exc.value,
+                         max=MAX_LEAD_MIN))
+    return Reply(say(canon, "remind_set", lang,
+                     when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
+
+
+def lead_phrase(conv: Conversation, minutes: int, lang: str) -> str:
+    """"за 1 ч 30 мин до срока" / "right at the due time", from the canon's templates."""
+    if minutes == 0:
+        return say(conv.canon(), "remind_lead_at_due", lang)
+    return say(conv.canon(), "remind_lead_before", lang, lead=duration_text(minutes, lang))
+
+
+def duration_text(minutes: int, lang: str) -> str:
+    """"15 мин", "2 ч", "1 ч 30 мин" / "1 h 30 min": a lead time in short words."""
+    hours, rest = divmod(minutes, 60)
+    h, m = ("h", "min") if lang == "en" else ("ч", "мин")
+    parts = ([f"{hours} {h}"] if hours else []) + ([f"{rest} {m}"] if rest else [])
+    return " ".join(parts) or f"0 {m}"

@@ -1,0 +1,60 @@
+"""A person's settings, decided purely: the reminder lead time and the language spoken to them.
+
+The language replies and reminders speak is one rule for both: the person's
+explicit choice (/lang), else what Telegram says their app speaks
+(language_code: English for en*, Russian for ru*, uk*, be*), else the configured
+default. Telegram's code is recorded as an event only when it is new or changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from organizer.domain import events as e
+from organizer.errors import InvalidLead
+
+LANGS = ("ru", "en")
+MAX_LEAD_MIN = 7 * 24 * 60  # a week
+_TELEGRAM_LANGS = {"en": "en", "ru": "ru", "uk": "ru", "be": "ru"}
+# An IETF tag as Telegram sends it ("en", "pt-br", "zh-hans"); anything else is not recorded.
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8}){0,3}$")
+
+
+def reply_language(chosen: str | None, language_code: str | None, default: str) -> str:
+    """The language (ru, en) to speak to a person in."""
+    if chosen in LANGS:
+        return chosen
+    if language_code:
+        primary = language_code.lower().replace("_", "-").split("-")[0]
+        return _TELEGRAM_LANGS.get(primary, default)
+    return default
+
+
+def lead_minutes(chosen: int | None, default: int) -> int:
+    """The person's lead time in minutes, else the configured one."""
+    return default if chosen is None else chosen
+
+
+def decide_lead(user_id: str, minutes: int) -> list[e.Event]:
+    """Set the lead time; InvalidLead when it is not 0..MAX_LEAD_MIN."""
+    if minutes < 0:
+        raise InvalidLead("negative", str(minutes))
+    if minutes > MAX_LEAD_MIN:
+        raise InvalidLead("too_long", str(minutes))
+    return [e.UserLeadSet(user_id=user_id, minutes=minutes)]
+
+
+def normal_language_code(code: str | None) -> str | None:
+    """Telegram's language_code lower-cased with "-", or None when it is missing or odd."""
+    if not code:
+        return None
+    code = code.strip().lower().replace("_", "-")
+    return code if _LANGUAGE_CODE.match(code) else None
+
+
+def decide_telegram_lang(user_id: str, recorded: str | None, code: str | None) -> list[e.Event]:
+    """One event when Telegram's code for the person is new or changed, else none."""
+    code = normal_language_code(code)
+    if code is None or code == recorded:
+        return []
+    return [e.UserTelegramLangSeen(user_id=user_id, language_code=code)]
