@@ -206,15 +206,20 @@ def test_without_the_canon_mount_the_daemons_refuse_to_start_and_health_fails(
         assert len(lines) == 1 and "/canon/intents_v2.yml" in lines[0], (service, lines)
 
     stack.compose("up", "-d", "--no-deps", *DAEMONS, layers=layers)
-    wait_for("/health unreachable", lambda: health()[0] is None, timeout=60)
-    for service in DAEMONS:
-        wait_for(f"{service} refusing in its log", lambda s=service: "/canon/intents_v2.yml" in (
-            stack.compose("logs", "--no-log-prefix", s, check=False).stdout), timeout=60)
-    code, checks = daily_check(stack, "--no-backup")
-    assert code == 1 and checks["health"]["status"] == "FAIL", checks["health"]
-    assert checks["services"]["status"] == "FAIL", checks["services"]
-
-    stack.up()  # the mount back: recreated, healthy
+    try:
+        wait_for("/health unreachable", lambda: health()[0] is None, timeout=60)
+        for service in DAEMONS:
+            wait_for(f"{service} refusing in its log", lambda s=service: "/canon/intents_v2.yml"
+                     in stack.compose("logs", "--no-log-prefix", s, check=False).stdout,
+                     timeout=60)
+            # The restart policy has brought it back (and it has refused) more than once.
+            wait_for(f"{service} restarted twice", lambda s=service: int(
+                stack.inspect(s).get("RestartCount") or 0) >= 2, timeout=60)
+        code, checks = daily_check(stack, "--no-backup")
+        assert code == 1 and checks["health"]["status"] == "FAIL", checks["health"]
+        assert checks["services"]["status"] == "FAIL", checks["services"]
+    finally:
+        stack.up()  # the mount back: recreated, healthy
     status, body = health()
     assert status == 200 and json.loads(body)["checks"]["canon"]["status"] == "ok", body
 

@@ -73,6 +73,18 @@ def test_restart_count_warns() -> None:
     assert worker.status is Status.WARN and "3 times" in worker.detail
 
 
+def test_starting_again_after_restarts_is_a_crash_loop() -> None:
+    rows = parse_ps(fixture("compose_ps.json"))
+    for row in rows:
+        row["Health"], row["Status"] = "starting", "Up 1 second (health: starting)"
+    container = parse_inspect(fixture("inspect_worker.json"))
+    container["worker"]["RestartCount"] = 2
+    states = {s.service: s for s in judge_services(rows, container)}
+    assert states["worker"].status is Status.FAIL
+    assert "crash loop" in states["worker"].detail and "2 times" in states["worker"].detail
+    assert states["api"].status is Status.WARN  # first start: still starting, no restarts
+
+
 def test_missing_service_fails() -> None:
     rows = [r for r in parse_ps(fixture("compose_ps.json")) if r["Service"] != "telegram-bot"]
     states = judge_services(rows, {})

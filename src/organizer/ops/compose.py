@@ -54,6 +54,10 @@ def parse_inspect(text: str) -> dict[str, dict[str, Any]]:
     return found
 
 
+# A container still starting after this many restarts is crash-looping, not starting.
+CRASH_LOOP_RESTARTS = 2
+
+
 def judge_services(ps: list[dict[str, Any]], inspected: dict[str, dict[str, Any]],
                    expected: Sequence[str] = DAEMONS) -> list[ServiceState]:
     """Each expected daemon's container: running, healthy when it has a healthcheck, restarts."""
@@ -71,6 +75,11 @@ def judge_services(ps: list[dict[str, Any]], inspected: dict[str, dict[str, Any]
         state, health = str(row.get("State", "")), str(row.get("Health", "")) or None
         if state != "running":
             status, detail = Status.FAIL, f"{row.get('Status', state)}"
+        elif health == "starting" and (restarts or 0) >= CRASH_LOOP_RESTARTS:
+            # Caught between two crashes: up for a moment, never healthy again.
+            status = Status.FAIL
+            detail = (f"{row.get('Status', state)}, restarted {restarts} times without "
+                      "becoming healthy: crash loop, read its log")
         elif health not in (None, "healthy"):
             status = Status.WARN if health == "starting" else Status.FAIL
             detail = f"{row.get('Status', state)}"
