@@ -87,24 +87,50 @@ def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> Ba
             ).fetchone()[0] if _has_ledger(target) else "none"
         finally:
             target.close()
+        sha256 = _sync_and_hash(partial)
+        os.replace(partial, final)
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
         raise translate(exc, db_path) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         source.close()
-    sha256 = _sync_and_hash(partial)
-    os.replace(partial, final)
     record = BackupRecord(
         file=name, sha256=sha256, created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         reason=reason, events=events, last_position=last, last_event_hash=digest,
         schema=schema, size=final.stat().st_size,
     )
+    try:
+        _write_sidecar(record, backup_dir)
+    except BaseException:
+        final.unlink(missing_ok=True)  # a copy nobody has a record of is no backup
+        raise
+    return record
+
+
+def _write_sidecar(record: BackupRecord, backup_dir: Path) -> None:
+    """The record, durably: its file fsynced, renamed, and the directory fsynced (both names)."""
     sidecar = record.sidecar(backup_dir)
     tmp = sidecar.with_suffix(".json.partial")
-    tmp.write_text(json.dumps(asdict(record), indent=2))
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, sidecar)
-    return record
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        try:
+            os.fchmod(fd, 0o600)
+            os.write(fd, json.dumps(asdict(record), indent=2).encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, sidecar)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    directory = os.open(backup_dir, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def _sync_and_hash(path: Path) -> str:
