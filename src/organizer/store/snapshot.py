@@ -59,7 +59,7 @@ def pin_snapshot(db_path: Path, patience_s: float) -> PinnedSnapshot | None:
     deadline = time.monotonic() + patience_s
     try:
         while pinned is None and time.monotonic() < deadline:
-            checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()  # the bulk
+            _all_checkpointed(checkpointer, deadline)  # the bulk, while writers go on
             try:
                 gate.execute("BEGIN IMMEDIATE")  # writers wait from here...
             except sqlite3.OperationalError:
