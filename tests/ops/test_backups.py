@@ -172,3 +172,16 @@ def test_restore_at_builds_the_state_of_that_moment(
     assert parse_at("2026-02-22T13:15:00+03:00") == parse_at("2026-02-22T10:15:00Z")
     with pytest.raises(StorageError, match="ISO 8601"):
         parse_at("yesterday")
+
+
+def test_a_backup_whose_record_cannot_be_written_leaves_nothing_behind(
+        settings: Settings, db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    from organizer.store import backup as backup_module
+
+    def disk_full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup_module, "_write_sidecar", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        create_backup(settings.db_path, settings.backup_dir)
+    assert os.listdir(settings.backup_dir) == []

@@ -1,4 +1,4 @@
-"""Online backups: SQLite's backup API in one step, mode 0600, with a sidecar record.
+"""Online backups: a consistent copy of the live database, mode 0600, with a sidecar record.
 
 The record (sha256, event count, last event's hash) is what a restore drill
 compares the copy against later.
@@ -17,6 +17,13 @@ from pathlib import Path
 
 from organizer.errors import StorageError
 from organizer.store.db import connect, translate
+from organizer.store.filecopy import CopyError, CopyJob
+from organizer.store.snapshot import PinnedSnapshot, pin_snapshot
+
+# How long to keep trying to pin a snapshot before taking the slower backup API way.
+PIN_PATIENCE_S = 1.0
+
+_Facts = tuple[int, int, str | None, str]  # events, last position, last event's hash, schema
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,14 @@ def last_event_hash(conn: sqlite3.Connection) -> tuple[int, int, str | None]:
 
 
 def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> BackupRecord:
-    """A consistent copy of the live database, taken while others may be writing."""
+    """A consistent copy of the live database, taken while others may be writing.
+
+    The fast way pins a snapshot in the main file (`snapshot.py`) and copies its
+    bytes once, hashing them on the way (`filecopy.py`); when no snapshot can be
+    pinned (a reader elsewhere holds an old one), SQLite's backup API does it.
+    Either way the copy is written under a temporary name, fsynced, and only
+    then renamed into place and described by its sidecar record.
+    """
     try:
         backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -68,10 +82,62 @@ def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> Ba
     name = f"organizer-{now.strftime('%Y%m%dT%H%M%S%fZ')}.db"
     final = backup_dir / name
     partial = backup_dir / (name + ".partial")
+    try:
+        pinned = pin_snapshot(db_path, PIN_PATIENCE_S)
+        copied = _copy_pinned(pinned, db_path, partial) if pinned is not None else None
+        sha256, facts = copied if copied is not None else _copy_with_backup_api(db_path, partial)
+        os.replace(partial, final)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise translate(exc, db_path) from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    events, last, digest, schema = facts
+    record = BackupRecord(
+        file=name, sha256=sha256, created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        reason=reason, events=events, last_position=last, last_event_hash=digest,
+        schema=schema, size=final.stat().st_size,
+    )
+    try:
+        _write_sidecar(record, backup_dir)
+    except BaseException:
+        final.unlink(missing_ok=True)  # a copy nobody has a record of is no backup
+        raise
+    return record
+
+
+def _facts(conn: sqlite3.Connection) -> _Facts:
+    events, last, digest = last_event_hash(conn)
+    schema = conn.execute(
+        "SELECT coalesce(max(name), 'none') FROM schema_migrations"
+    ).fetchone()[0] if _has_ledger(conn) else "none"
+    return events, last, digest, str(schema)
+
+
+def _copy_pinned(pinned: PinnedSnapshot, db_path: Path, partial: Path) -> tuple[str, _Facts] | None:
+    """Copy the pinned main file in a child process; read the record meanwhile. None: fall back."""
+    try:
+        job = CopyJob(db_path, partial, pinned.length, pinned.inode)
+        try:
+            facts = _facts(pinned.conn)  # the same snapshot the copy holds
+        except BaseException:
+            job.cancel()
+            raise
+        return job.result(), facts
+    except CopyError:
+        partial.unlink(missing_ok=True)
+        return None
+    finally:
+        pinned.release()
+
+
+def _copy_with_backup_api(db_path: Path, partial: Path) -> tuple[str, _Facts]:
+    """SQLite's backup API in one step: consistent under writers, whatever they hold."""
+    fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
     source = connect(db_path)
     try:
-        fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.close(fd)
         target = sqlite3.connect(partial, isolation_level=None)
         try:
             # Speed only: read pages through mmap, and no journal or syncs on the fresh copy
@@ -81,30 +147,35 @@ def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> Ba
             target.execute("PRAGMA synchronous = OFF")
             source.backup(target)  # one step: consistent even under a writer
             target.execute("PRAGMA journal_mode = DELETE")
-            events, last, digest = last_event_hash(target)
-            schema = target.execute(
-                "SELECT coalesce(max(name), 'none') FROM schema_migrations"
-            ).fetchone()[0] if _has_ledger(target) else "none"
+            facts = _facts(target)
         finally:
             target.close()
-    except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
-        raise translate(exc, db_path) from exc
     finally:
         source.close()
-    sha256 = _sync_and_hash(partial)
-    os.replace(partial, final)
-    record = BackupRecord(
-        file=name, sha256=sha256, created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        reason=reason, events=events, last_position=last, last_event_hash=digest,
-        schema=schema, size=final.stat().st_size,
-    )
+    return _sync_and_hash(partial), facts
+
+
+def _write_sidecar(record: BackupRecord, backup_dir: Path) -> None:
+    """The record, durably: its file fsynced, renamed, and the directory fsynced (both names)."""
     sidecar = record.sidecar(backup_dir)
     tmp = sidecar.with_suffix(".json.partial")
-    tmp.write_text(json.dumps(asdict(record), indent=2))
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, sidecar)
-    return record
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        try:
+            os.fchmod(fd, 0o600)
+            os.write(fd, json.dumps(asdict(record), indent=2).encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, sidecar)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    directory = os.open(backup_dir, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def _sync_and_hash(path: Path) -> str:
