@@ -66,11 +66,18 @@ def _fast_check() -> Check:
 
 
 def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
-    """The schema with its local `#/$defs/...` references written out (a third faster)."""
+    """The schema with its local `#/$defs/...` references written out (a third faster).
+
+    A reference with only annotations beside it ("description") is written out too,
+    keeping them: once `$defs` is gone nothing could resolve it later.
+    """
     if isinstance(node, Mapping):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
-            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        beside = {k: v for k, v in node.items() if k != "$ref"}
+        if (isinstance(ref, str) and ref.startswith("#/$defs/")
+                and set(beside) <= {"description", "title", "$comment"}):
+            target = _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+            return {**target, **beside} if isinstance(target, Mapping) else target
         return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
     if isinstance(node, list):
         return [_inline_refs(item, defs) for item in node]
