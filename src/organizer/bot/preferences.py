@@ -1,4 +1,5 @@
-"""The settings commands: /tz, /lang and /remind, each a user event through UserService.
+"""The settings commands: /tz, /lang and /remind, each a user event through UserService, and
+the reminder setting said in words ("напоминай за 30 минут"), which takes /remind's path.
 
 Like the conversation, synchronous and free of Telegram types (the handlers run
 these in the bot's database thread); the update's idempotency key makes a
@@ -45,20 +46,52 @@ def set_lang(conv: Conversation, msg: Incoming, lang_name: str) -> Reply:
 def remind(conv: Conversation, msg: Incoming, arg: str) -> Reply:
     """`/remind 15`: remind 15 minutes before due times (`/remind 0`: at the due time;
     "2h", "1 час" too); `/remind` alone: the current lead time and how to change it."""
-    _, lang = conv.profile(msg.user_id, msg.tg_lang)
-    canon = conv.canon()
     if not arg.strip():
-        return Reply(say(canon, "remind_current", lang,
-                         when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
+        return current_lead(conv, msg)
     try:
         minutes = parse_lead(arg)
+    except InvalidLead as exc:
+        return _refused(conv, msg, exc.problem, exc.value)
+    return _set_lead(conv, msg, minutes, arg.strip())
+
+
+def remind_in_words(conv: Conversation, msg: Incoming, minutes: int | None,
+                    said: str | None) -> Reply:
+    """"напоминай за 30 минут": what `/remind 30` does, refusals naming the amount as written.
+
+    No amount ("напоминай заранее"): the current setting, as `/remind` alone; an
+    amount that is not a whole number of minutes ("за 1,5 минуты"): not_a_number.
+    """
+    if minutes is None and not said:
+        return current_lead(conv, msg)
+    if minutes is None:
+        return _refused(conv, msg, "not_a_number", said or "")
+    return _set_lead(conv, msg, minutes, said or str(minutes))
+
+
+def current_lead(conv: Conversation, msg: Incoming) -> Reply:
+    """The person's lead time now, and how to change it."""
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    return Reply(say(conv.canon(), "remind_current", lang,
+                     when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
+
+
+def _set_lead(conv: Conversation, msg: Incoming, minutes: int, said: str) -> Reply:
+    """One `user.lead_set` event (none for a value out of range); the reply says what is set."""
+    try:
         conv.users.set_lead(str(msg.user_id), minutes, idempotency_key=msg.key,
                             meta=conv.meta(msg))
     except InvalidLead as exc:
-        return Reply(say(canon, f"remind_invalid.{exc.problem}", lang, value=exc.value,
-                         max=MAX_LEAD_MIN))
-    return Reply(say(canon, "remind_set", lang,
+        return _refused(conv, msg, exc.problem, said)
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    return Reply(say(conv.canon(), "remind_set", lang,
                      when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
+
+
+def _refused(conv: Conversation, msg: Incoming, problem: str, said: str) -> Reply:
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    return Reply(say(conv.canon(), f"remind_invalid.{problem}", lang, value=said,
+                     max=MAX_LEAD_MIN))
 
 
 def lead_phrase(conv: Conversation, minutes: int, lang: str) -> str:
