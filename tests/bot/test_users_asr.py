@@ -35,6 +35,28 @@ def test_tz_and_lang_are_events_folded_into_users(db: sqlite3.Connection) -> Non
     assert users.get("1001").tz == "Europe/Berlin" and verify(db).differences == []
 
 
+def test_lang_auto_is_an_event_that_clears_the_choice(db: sqlite3.Connection) -> None:
+    users = UserService(db)
+    users.note_telegram_lang("1001", "en")
+    users.set_lang("1001", "auto", idempotency_key="tg:1:30")  # nothing chosen: no event
+    users.set_lang("1001", "ru", idempotency_key="tg:1:31")
+    assert users.get("1001").lang == "ru"
+    users.set_lang("1001", " AUTO ", idempotency_key="tg:1:32")
+    users.set_lang("1001", "auto", idempotency_key="tg:1:32")  # redelivered: no-op
+    found = users.get("1001")
+    assert (found.lang, found.tg_lang) == (None, "en")  # Telegram's language counts again
+    assert [s.type for s in EventStore(db).read_stream("user-1001")] == [
+        "user.tg_lang_seen", "user.lang_set", "user.lang_cleared"]
+    with pytest.raises(InvalidSetting):
+        users.set_lang("1001", "de", idempotency_key="tg:1:33")
+    assert verify(db).differences == []
+    db.execute("UPDATE users SET lang = 'ru'")  # a projection that missed the clearing
+    [difference] = [d.describe() for d in verify(db).differences]
+    assert difference == "users 1001: lang: 'ru' != None"
+    rebuild(db)
+    assert users.get("1001").lang is None and verify(db).differences == []
+
+
 def test_lead_time_and_telegram_language_are_events_folded_into_users(
         db: sqlite3.Connection) -> None:
     users = UserService(db)

@@ -18,6 +18,7 @@ INTENTS = {
     "move": "reschedule_task",
     "undo": "undo",
     "help": "help",
+    "lead": "set_reminder_lead",
     "unknown": "unknown",
 }
 
@@ -59,5 +60,7 @@ def load_cases(path: Path) -> list[Case]:
             expected["repeat"] = raw["repeat"]
         if "bad" in raw:
             expected["invalid_date"] = str(raw["bad"])
+        if expected["intent"] == "set_reminder_lead":  # its slot; null: no (whole) amount said
+            expected["lead_min"] = raw.get("min")
         cases.append(Case(str(raw["t"]), now, tz, expected))
     return cases

@@ -20,7 +20,7 @@ GOOD = CANON_FILE.read_text(encoding="utf-8")
 
 
 def _version(text: str, version: str) -> str:
-    return text.replace('version: "2.1.0"', f'version: "{version}"', 1)
+    return text.replace('version: "2.2.0"', f'version: "{version}"', 1)
 
 
 def _edit_in_place(path: Path, text: str) -> None:
@@ -92,7 +92,7 @@ async def test_invalid_edit_keeps_the_last_good_canon_and_logs_once(
     errors = [r for r in caplog.records if r.name == "organizer.canon"]
     assert len(errors) == 1
     message = errors[0].getMessage()
-    assert "\n" not in message and "keeping version 2.1.0" in message and str(canon_path) in message
+    assert "\n" not in message and "keeping version 2.2.0" in message and str(canon_path) in message
     _replace_atomically(canon_path, _version(GOOD, "2.0.4"))
     await _until(lambda: watching.current.version == "2.0.4")
 
@@ -145,7 +145,7 @@ def test_thread_watcher_reloads_both_ways(thread_watching: LiveCanon, canon_path
             assert time.monotonic() < deadline, "timed out"
             time.sleep(0.02)
 
-    _edit_in_place(canon_path, _version(GOOD, "2.1.0"))
-    wait_for("2.1.0")
+    _edit_in_place(canon_path, _version(GOOD, "2.2.1"))  # not the version it starts at
+    wait_for("2.2.1")
     _replace_atomically(canon_path, _version(GOOD, "2.1.1"))
     wait_for("2.1.1")

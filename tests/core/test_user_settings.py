@@ -8,9 +8,12 @@ import pytest
 from organizer.app.users import parse_lead
 from organizer.domain import events as e
 from organizer.domain.users import (
+    AUTO,
     MAX_LEAD_MIN,
+    decide_lang,
     decide_lead,
     decide_telegram_lang,
+    language_source,
     lead_minutes,
     reply_language,
 )
@@ -88,3 +91,25 @@ def test_telegram_language_is_an_event_only_when_new_or_changed() -> None:
     assert decide_telegram_lang("7", None, "") == []
     assert decide_telegram_lang("7", None, "x" * 300) == []  # not a language tag
     assert decide_telegram_lang("7", None, "en; DROP TABLE") == []
+
+
+def test_lang_auto_gives_the_choice_up_once() -> None:
+    assert decide_lang("7", "en", None) == [e.UserLangSet(user_id="7", lang="en")]
+    assert decide_lang("7", "en", "en") == [e.UserLangSet(user_id="7", lang="en")]
+    assert decide_lang("7", AUTO, "en") == [e.UserLangCleared(user_id="7")]
+    assert decide_lang("7", AUTO, None) == []  # nothing chosen: nothing to give up
+
+
+@pytest.mark.parametrize(("chosen", "code", "source"), [
+    ("en", "ru", "chosen"), ("ru", None, "chosen"),
+    (None, "en-US", "telegram"), (None, "uk", "telegram"),
+    (None, "de", "default"), (None, None, "default"), ("xx", "de", "default"),
+])
+def test_language_source_says_where_reply_language_looks(
+    chosen: str | None, code: str | None, source: str
+) -> None:
+    assert language_source(chosen, code) == source
+    if source == "telegram":  # the one rule: Telegram's language is the one spoken
+        assert reply_language(chosen, code, "xx") != "xx"
+    if source == "default":
+        assert reply_language(chosen, code, "xx") == "xx"

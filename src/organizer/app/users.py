@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from organizer.app.tasks import utcnow
 from organizer.domain import events as e
 from organizer.domain import users as rules
-from organizer.domain.users import LANGS, MAX_LEAD_MIN
+from organizer.domain.users import AUTO, LANGS, MAX_LEAD_MIN
 from organizer.errors import DomainError, InvalidLead
 from organizer.store.db import transaction
 from organizer.store.events import EventStore
 from organizer.store.projections import project
 
-__all__ = ["LANGS", "MAX_LEAD_MIN", "InvalidSetting", "UserService", "UserSettings",
+__all__ = ["AUTO", "LANGS", "MAX_LEAD_MIN", "InvalidSetting", "UserService", "UserSettings",
            "parse_lead"]
 _LEAD = re.compile(r"^([+-]?\d+)\s*(m|min|mins|minutes?|мин|минут[аы]?|h|hours?|ч|час|часа|часов)?\.?$")
 
@@ -38,7 +38,7 @@ class InvalidSetting(DomainError):
 class UserSettings:
     user_id: str
     tz: str | None
-    lang: str | None  # chosen with /lang; None: never chosen
+    lang: str | None  # chosen with /lang; None: never chosen, or given up with /lang auto
     lead_min: int | None = None  # chosen with /remind; None: REMINDER_LEAD_MIN
     tg_lang: str | None = None  # Telegram's language_code, as last recorded
 
@@ -94,11 +94,12 @@ class UserService:
 
     def set_lang(self, user_id: str, lang: str, *, idempotency_key: str | None = None,
                  meta: dict[str, Any] | None = None) -> UserSettings:
-        lang = lang.strip().lower()
-        if lang not in LANGS:
-            raise InvalidSetting(f"unknown language {lang!r}; one of {', '.join(LANGS)}")
-        event = e.UserLangSet(user_id=user_id, lang=lang)
-        return self._append(user_id, lambda _: [event], idempotency_key, meta)
+        """`ru` or `en`; `auto` gives the choice up (replies follow the Telegram app again)."""
+        choice = lang.strip().lower()
+        if choice not in (*LANGS, AUTO):
+            raise InvalidSetting(f"unknown language {choice!r}; one of {', '.join(LANGS)}, {AUTO}")
+        return self._append(user_id, lambda now: rules.decide_lang(user_id, choice, now.lang),
+                            idempotency_key, meta)
 
     def set_lead(self, user_id: str, minutes: int, *, idempotency_key: str | None = None,
                  meta: dict[str, Any] | None = None) -> UserSettings:

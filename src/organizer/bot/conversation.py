@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from organizer.app.tasks import TaskService, utcnow
 from organizer.app.users import UserService
+from organizer.bot import preferences
 from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say, task_when, when_text
 from organizer.domain import commands as c
@@ -150,6 +151,9 @@ class Conversation:
                              what=f"{task.get('number')}. {task.get('title')}"))
         if intent == "help":
             return Reply(say(canon, "help", lang))
+        if intent == "set_reminder_lead":  # "напоминай за 30 минут": /remind 30
+            return preferences.remind_in_words(self, msg, getattr(parsed, "lead_min", None),
+                                               getattr(parsed, "lead_words", None))
         return Reply(say(canon, "unknown", lang))
 
     def meta(self, msg: Incoming) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""The settings commands: /tz, /lang and /remind, each a user event through UserService.
+"""The settings commands: /tz, /lang (ru, en, auto) and /remind, each a user event through
+UserService, and the reminder setting said in words ("напоминай за 30 минут"), which takes
+/remind's path.
 
 Like the conversation, synchronous and free of Telegram types (the handlers run
 these in the bot's database thread); the update's idempotency key makes a
@@ -10,8 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from organizer.app.users import LANGS, MAX_LEAD_MIN, InvalidSetting, parse_lead
+from organizer.app.users import AUTO, MAX_LEAD_MIN, InvalidSetting, parse_lead
 from organizer.bot.replies import Reply, say
+from organizer.domain.users import language_source
 from organizer.errors import InvalidLead
 
 if TYPE_CHECKING:
@@ -29,36 +32,86 @@ def set_tz(conv: Conversation, msg: Incoming, name: str) -> Reply:
     return Reply(say(conv.canon(), "tz_set", lang, tz=found.tz))
 
 
-def set_lang(conv: Conversation, msg: Incoming, lang_name: str) -> Reply:
-    """`/lang en`: the help, in the language just chosen."""
+def set_lang(conv: Conversation, msg: Incoming, arg: str) -> Reply:
+    """`/lang en`: the help, in the language just chosen; `/lang auto`: back to the Telegram
+    app's language; `/lang` alone: the language now, where it comes from and how to change it."""
+    canon, choice = conv.canon(), arg.strip()
+    if not choice:
+        return current_lang(conv, msg)
     try:
-        conv.users.set_lang(str(msg.user_id), lang_name, idempotency_key=msg.key,
+        conv.users.set_lang(str(msg.user_id), choice, idempotency_key=msg.key,
                             meta=conv.meta(msg))
     except InvalidSetting:
         _, lang = conv.profile(msg.user_id, msg.tg_lang)
-        return Reply(say(conv.canon(), "error", lang,
-                         message=f"{lang_name!r}: " + " / ".join(LANGS)))
+        return Reply(say(canon, "lang_invalid", lang, value=choice))
     _, lang = conv.profile(msg.user_id, msg.tg_lang)
-    return Reply(say(conv.canon(), "help", lang))
+    if choice.lower() == AUTO:
+        return Reply(say(canon, "lang_auto", lang, language=_language_name(conv, lang)))
+    return Reply(say(canon, "help", lang))
+
+
+def current_lang(conv: Conversation, msg: Incoming) -> Reply:
+    """`/lang` alone."""
+    found = conv.users.get(str(msg.user_id))
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    source = language_source(found.lang, msg.tg_lang or found.tg_lang)
+    return Reply(say(conv.canon(), f"lang_current.{source}", lang,
+                     language=_language_name(conv, lang)))
+
+
+def _language_name(conv: Conversation, lang: str) -> str:
+    return say(conv.canon(), "language_name." + ("english" if lang == "en" else "russian"), lang)
 
 
 def remind(conv: Conversation, msg: Incoming, arg: str) -> Reply:
     """`/remind 15`: remind 15 minutes before due times (`/remind 0`: at the due time;
     "2h", "1 час" too); `/remind` alone: the current lead time and how to change it."""
-    _, lang = conv.profile(msg.user_id, msg.tg_lang)
-    canon = conv.canon()
     if not arg.strip():
-        return Reply(say(canon, "remind_current", lang,
-                         when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
+        return current_lead(conv, msg)
     try:
         minutes = parse_lead(arg)
+    except InvalidLead as exc:
+        return _refused(conv, msg, exc.problem, exc.value)
+    return _set_lead(conv, msg, minutes, arg.strip())
+
+
+def remind_in_words(conv: Conversation, msg: Incoming, minutes: int | None,
+                    said: str | None) -> Reply:
+    """"напоминай за 30 минут": what `/remind 30` does, refusals naming the amount as written.
+
+    No amount ("напоминай заранее"): the current setting, as `/remind` alone; an
+    amount that is not a whole number of minutes ("за 1,5 минуты"): not_a_number.
+    """
+    if minutes is None and not said:
+        return current_lead(conv, msg)
+    if minutes is None:
+        return _refused(conv, msg, "not_a_number", said or "")
+    return _set_lead(conv, msg, minutes, said or str(minutes))
+
+
+def current_lead(conv: Conversation, msg: Incoming) -> Reply:
+    """The person's lead time now, and how to change it."""
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    return Reply(say(conv.canon(), "remind_current", lang,
+                     when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
+
+
+def _set_lead(conv: Conversation, msg: Incoming, minutes: int, said: str) -> Reply:
+    """One `user.lead_set` event (none for a value out of range); the reply says what is set."""
+    try:
         conv.users.set_lead(str(msg.user_id), minutes, idempotency_key=msg.key,
                             meta=conv.meta(msg))
     except InvalidLead as exc:
-        return Reply(say(canon, f"remind_invalid.{exc.problem}", lang, value=exc.value,
-                         max=MAX_LEAD_MIN))
-    return Reply(say(canon, "remind_set", lang,
+        return _refused(conv, msg, exc.problem, said)
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    return Reply(say(conv.canon(), "remind_set", lang,
                      when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
+
+
+def _refused(conv: Conversation, msg: Incoming, problem: str, said: str) -> Reply:
+    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    return Reply(say(conv.canon(), f"remind_invalid.{problem}", lang, value=said,
+                     max=MAX_LEAD_MIN))
 
 
 def lead_phrase(conv: Conversation, minutes: int, lang: str) -> str:

@@ -33,7 +33,9 @@ REQUIRED_REPLIES = (
     "button_snooze_min", "button_snooze_hours", "remind_set", "remind_current",
     "remind_lead_before", "remind_lead_at_due", "remind_invalid.not_a_number",
     "remind_invalid.negative", "remind_invalid.too_long",
-    "repeat_not_supported", "date_invalid",
+    "repeat_not_supported", "date_invalid", "lang_current.chosen", "lang_current.telegram",
+    "lang_current.default", "lang_auto", "lang_invalid", "language_name.russian",
+    "language_name.english",
 )  # fmt: skip
 
 
@@ -66,11 +68,18 @@ def _fast_check() -> Check:
 
 
 def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
-    """The schema with its local `#/$defs/...` references written out (a third faster)."""
+    """The schema with its local `#/$defs/...` references written out (a third faster).
+
+    A reference with only annotations beside it ("description") is written out too,
+    keeping them: once `$defs` is gone nothing could resolve it later.
+    """
     if isinstance(node, Mapping):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
-            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        beside = {k: v for k, v in node.items() if k != "$ref"}
+        if (isinstance(ref, str) and ref.startswith("#/$defs/")
+                and set(beside) <= {"description", "title", "$comment"}):
+            target = _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+            return {**target, **beside} if isinstance(target, Mapping) else target
         return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
     if isinstance(node, list):
         return [_inline_refs(item, defs) for item in node]

@@ -130,6 +130,13 @@ class UserLangSet(Event, frozen=True, tag="user.lang_set"):
     lang: str
 
 
+class UserLangCleared(Event, frozen=True, tag="user.lang_cleared"):
+    """The person gave up their /lang choice (/lang auto): replies follow their Telegram app's
+    language again."""
+
+    user_id: str
+
+
 class UserLeadSet(Event, frozen=True, tag="user.lead_set"):
     """The person chose how many minutes before a task's due time its reminder comes."""
 
@@ -162,6 +169,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     CalendarInserting,
     UserLeadSet,
     UserTelegramLangSeen,
+    UserLangCleared,
 )
 
 # The schema version each type is written with today.
@@ -172,7 +180,7 @@ AnyEvent = (
     TaskCreated | TaskRetitled | TaskRescheduled | TaskCompleted | TaskCancelled | TaskReopened
     | CalendarLinked | CalendarUpdated | CalendarDeleted | CalendarFailed | CalendarModeChanged
     | ReminderSent | UserTzSet | UserLangSet | CalendarInserting | UserLeadSet
-    | UserTelegramLangSeen
+    | UserTelegramLangSeen | UserLangCleared
 )
 _decoder = msgspec.json.Decoder(AnyEvent)
 _encoder = msgspec.json.Encoder()

@@ -3,7 +3,8 @@
 The language replies and reminders speak is one rule for both: the person's
 explicit choice (/lang), else what Telegram says their app speaks
 (language_code: English for en*, Russian for ru*, uk*, be*), else the configured
-default. Telegram's code is recorded as an event only when it is new or changed.
+default. /lang auto gives the choice up, so Telegram's language counts again.
+Telegram's code is recorded as an event only when it is new or changed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from organizer.domain import events as e
 from organizer.errors import InvalidLead
 
 LANGS = ("ru", "en")
+AUTO = "auto"  # /lang auto: no choice; follow the Telegram app's language
 MAX_LEAD_MIN = 7 * 24 * 60  # a week
 _TELEGRAM_LANGS = {"en": "en", "ru": "ru", "uk": "ru", "be": "ru"}
 # An IETF tag as Telegram sends it ("en", "pt-br", "zh-hans"); anything else is not recorded.
@@ -24,10 +26,31 @@ def reply_language(chosen: str | None, language_code: str | None, default: str) 
     """The language (ru, en) to speak to a person in."""
     if chosen in LANGS:
         return chosen
-    if language_code:
-        primary = language_code.lower().replace("_", "-").split("-")[0]
-        return _TELEGRAM_LANGS.get(primary, default)
-    return default
+    return _telegram_language(language_code) or default
+
+
+def language_source(chosen: str | None, language_code: str | None) -> str:
+    """Where `reply_language` takes the language from: chosen, telegram or default."""
+    if chosen in LANGS:
+        return "chosen"
+    return "telegram" if _telegram_language(language_code) else "default"
+
+
+def _telegram_language(language_code: str | None) -> str | None:
+    """ru or en for a Telegram app in a language organizer speaks, else None."""
+    if not language_code:
+        return None
+    return _TELEGRAM_LANGS.get(language_code.lower().replace("_", "-").split("-")[0])
+
+
+def decide_lang(user_id: str, choice: str, chosen: str | None) -> list[e.Event]:
+    """/lang ru|en: that language; /lang auto: give up the choice (nothing to do without one).
+
+    `choice` is one of LANGS or AUTO; `chosen` the person's current choice.
+    """
+    if choice == AUTO:
+        return [e.UserLangCleared(user_id=user_id)] if chosen is not None else []
+    return [e.UserLangSet(user_id=user_id, lang=choice)]
 
 
 def lead_minutes(chosen: int | None, default: int) -> int:

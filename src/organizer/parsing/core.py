@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo
 
 from organizer.parsing.extract import find_pieces
 from organizer.parsing.grammar import Grammar, group_span
 from organizer.parsing.intents import Detected, detect, original_span, scope_of
+from organizer.parsing.lead import lead_minutes
 from organizer.parsing.model import Parsed
 from organizer.parsing.normalise import Message, one_typo_apart, read_message, with_first_word
 from organizer.parsing.resolve import When, resolve
@@ -61,6 +62,8 @@ def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
         return Parsed(intent, scope=scope_of(message.command, grammar), lang=lang)
     if intent == "add_task":
         return _task(message, now, grammar, lang)
+    if intent == "set_reminder_lead":
+        return _reminder_lead(message, match, grammar, lang)
     return Parsed(intent, lang=lang)
 
 
@@ -96,7 +99,13 @@ def _task(message: Message, now: datetime, grammar: Grammar, lang: str) -> Parse
     )
 
 
-def _said(original: str, when: When, offset: int = 0) -> dict[str, str | None]:
+class _Said(TypedDict):
+    repeat: str | None
+    repeat_words: str | None
+    invalid_date: str | None
+
+
+def _said(original: str, when: When, offset: int = 0) -> _Said:
     """The repetition and the impossible date of a message, as the user wrote them."""
 
     def words(span: tuple[int, int] | None) -> str | None:
@@ -121,6 +130,22 @@ def _ref(message: Message, match: re.Match[str] | None, grammar: Grammar) -> str
     if start == end:
         return None
     return make_ref(message.original[start:end], grammar)
+
+
+def _reminder_lead(
+    message: Message, match: re.Match[str] | None, grammar: Grammar, lang: str
+) -> Parsed:
+    """The reminder setting: the amount said (group `lead`), 0 for "at the due time"
+    (group `zero`), or nothing when the message only asks about it."""
+    span = group_span(match, "lead") if match is not None else None
+    if match is not None and span is not None:
+        start, end = original_span(message, *span)
+        return Parsed("set_reminder_lead", lang=lang,
+                      lead_min=lead_minutes(match.string[span[0] : span[1]], grammar.time),
+                      lead_words=tidy(message.original[start:end]))
+    if match is not None and group_span(match, "zero") is not None:
+        return Parsed("set_reminder_lead", lang=lang, lead_min=0)
+    return Parsed("set_reminder_lead", lang=lang)
 
 
 def _reschedule(

@@ -23,6 +23,7 @@ INTENTS = (
     "reschedule_task",
     "undo",
     "help",
+    "set_reminder_lead",
     "unknown",
 )
 SCOPES = ("overdue", "week", "tomorrow", "today", "all")
@@ -55,6 +56,37 @@ class Grammar:
     ref_prefix: re.Pattern[str]
     ref_trailing: frozenset[str]
     time: TimeGrammar
+
+
+def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Macros made from the `time` vocabulary, so a pattern says an amount of time in the
+    very words the time rules read: {{time_unit}} (every unit word), {{time_count}} (number
+    and quantity words: "пять", "пару", "a couple of"), {{time_fixed_duration}} ("полчаса").
+    A macro of the same name in `macros` wins."""
+    time_spec = data.get("time")
+    if not isinstance(time_spec, Mapping):
+        return {}
+
+    def words(section: str) -> list[str]:
+        value = time_spec.get(section)
+        if not isinstance(value, Mapping):
+            return []
+        if section == "units":
+            return [str(w) for ws in value.values() if isinstance(ws, list) for w in ws]
+        return [str(w) for w in value]
+
+    made = {
+        "time_unit": words("units"),
+        "time_count": words("numbers") + words("quantity_words"),
+        "time_fixed_duration": words("fixed_durations"),
+    }
+    return {name: ws for name, ws in made.items() if ws}
+
+
+def all_macros(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The canon's macros over the ones made from its time vocabulary."""
+    own = data.get("macros")
+    return {**vocabulary_macros(data), **(own if isinstance(own, Mapping) else {})}
 
 
 def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
@@ -98,7 +130,7 @@ def _patterns(data: Mapping[str, Any]) -> Iterator[tuple[YamlPath, str]]:
 def pattern_errors(data: Mapping[str, Any]) -> list[PatternError]:
     """Each pattern that does not compile, or names a macro that does not exist."""
     errors: list[PatternError] = []
-    macros = data.get("macros") or {}
+    macros = all_macros(data)
     for path, pattern in _patterns(data):
         if not isinstance(pattern, str):
             continue
@@ -157,7 +189,7 @@ def _anchored(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]
 
 def build_grammar(data: Mapping[str, Any]) -> Grammar:
     """Compile a validated canon's patterns and vocabulary."""
-    macros = data["macros"]
+    macros = all_macros(data)
     intents_spec = data["intents"]
     intents = tuple(
         (name, _one_pattern(intents_spec[name].get("patterns", []), macros))

@@ -19,6 +19,10 @@ class Parsed:
     ("каждый понедельник" = "FREQ=WEEKLY;BYDAY=MO"; due_date is then the first
     occurrence) and `repeat_words` how the user said it. `invalid_date` is a date
     as written that does not exist ("31.02"); nothing is due then.
+
+    `set_reminder_lead` carries `lead_min`, the minutes before a due time the person
+    wants reminders (0: right at it; None: no amount said, or one that is not a
+    whole number of minutes), and `lead_words`, the amount as they wrote it.
     """
 
     intent: str
@@ -32,12 +36,15 @@ class Parsed:
     repeat: str | None = None
     repeat_words: str | None = None
     invalid_date: str | None = None
+    lead_min: int | None = None
+    lead_words: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The object `organizer parse --json` prints (shared/DESIGN.md).
 
         The six keys of the contract are always there; `repeat` and `invalid_date`
-        are added only when the message has them, so every other answer is unchanged.
+        are added only when the message has them, and `lead_min` only to a
+        `set_reminder_lead`, so every other answer is unchanged.
         """
         out: dict[str, Any] = {
             "intent": self.intent,
@@ -51,4 +58,6 @@ class Parsed:
             out["repeat"] = self.repeat
         if self.invalid_date is not None:
             out["invalid_date"] = self.invalid_date
+        if self.intent == "set_reminder_lead":
+            out["lead_min"] = self.lead_min
         return out

@@ -88,6 +88,8 @@ def apply_user(row: Row | None, event: e.Event, at: str) -> Row | None:
         base["tz"] = event.tz
     elif isinstance(event, e.UserLangSet):
         base["lang"] = event.lang
+    elif isinstance(event, e.UserLangCleared):
+        base["lang"] = None
     elif isinstance(event, e.UserLeadSet):
         base["lead_min"] = event.minutes
     elif isinstance(event, e.UserTelegramLangSeen):
@@ -100,7 +102,8 @@ _TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.comple
 _CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
 _LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed",
                "calendar.inserting"}
-_USER_TYPES = {"user.tz_set", "user.lang_set", "user.lead_set", "user.tg_lang_seen"}
+_USER_TYPES = {"user.tz_set", "user.lang_set", "user.lead_set", "user.tg_lang_seen",
+               "user.lang_cleared"}
 
 
 def _target(type_: str, event: e.Event) -> tuple[str, str] | None:
