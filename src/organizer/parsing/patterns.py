@@ -57,6 +57,12 @@ class Vocabulary:
         self.plural_weekdays = alternation(
             [w for words in repeat["weekdays"].values() for w in words]
         )
+        short = [w for words in repeat.get("short_weekdays", {}).values() for w in words]
+        by_short = repeat.get("by_short", [])
+        self.short_weekdays = (
+            rf"(?:{alternation(by_short)})\s+(?P<short>{alternation(short)})|"
+            if short and by_short else ""
+        )
         counted = "|".join(f"(?:{w.replace('ё', 'е')})" for w in spec["counted_words"])
         # What may not follow a number read as a time: a unit or a counted thing
         # ("5-10 минут", "в 3 магазина"); checked after the match, one regex for all rules.
@@ -76,7 +82,8 @@ class Vocabulary:
             rf"(?P<unit>{self.units})|{every}\s+(?P<fixed>{self.fixed_durations})|"
             rf"{every}\s+(?:the\s+)?(?P<md>\d{{1,2}})(?:\s*-?\s*(?:е|ое|го|ого)(?:\s+числ\w*)?|"
             rf"\s+числ\w*|st|nd|rd|th)|(?P<phrase>{self.repeat_phrases})|"
-            rf"(?:{self.by}\s+)?(?P<plural>{self.plural_weekdays})|(?P<bare>{every})(?=\s+\S)){E}"
+            rf"(?:{self.by}\s+)?(?P<plural>{self.plural_weekdays})|{self.short_weekdays}"
+            rf"(?P<bare>{every})(?=\s+\S)){E}"
         )
 
     def _duration(self) -> str:
@@ -169,11 +176,13 @@ class Vocabulary:
         )
 
     def _clock_half(self) -> str:
-        # "в половине седьмого", "полвосьмого", "четверть девятого"; "в пол 8" (the hour in
+        # "в половине седьмого", "полвосьмого", "четверть девятого", "двадцать пять минут
+        # десятого" (9:25, the hour as an ordinal only); "в пол 8" (the hour in
         # digits only after a preposition or with am/pm: "пол" is also a floor)
         return (
             rf"{B}(?:(?P<prep>{self.any_prep})\s+)?(?:в\s+)?(?:(?P<half>половин[еауы]\s+|"
-            rf"пол\s*-?\s*)|(?P<quarter>четверть\s+))(?:(?P<ho>{self.hour_ordinal})|"
+            rf"пол\s*-?\s*)|(?P<quarter>четверть\s+)|(?P<mins>\d{{1,2}})\s*мин\w*\s+)"
+            rf"(?:(?P<ho>{self.hour_ordinal})|"
             rf"(?P<hd>\d{{1,2}}))"
             rf"{self._opt_mer()}{E}(?!\s+этаж)"
         )
@@ -185,11 +194,13 @@ class Vocabulary:
         )
 
     def _clock_english(self) -> str:
-        # "half past 7", "a quarter to 8", "10 minutes past 9"; "ten to eight" only in words
+        # "half past 7", British "half 7" (7:30), "a quarter to 8", "10 minutes past 9";
+        # "ten to eight" only in words
         # (find_pieces checks `mmw` came from a number word: "10 to 12" is a range)
         return (
-            rf"{B}(?:(?P<prep>{self.any_prep})\s+)?(?:(?P<half>half)|(?P<quarter>(?:a\s+)?quarter)|"
-            rf"(?P<mm>\d{{1,2}})\s+minutes?|(?P<mmw>\d{{1,2}}))\s+(?P<dir>past|after|to|till)\s+"
+            rf"{B}(?:(?P<prep>{self.any_prep})\s+)?(?:(?P<half>half)(?:\s+(?:past|after))?|"
+            rf"(?:(?P<quarter>(?:a\s+)?quarter)|(?P<mm>\d{{1,2}})\s+minutes?|(?P<mmw>\d{{1,2}}))"
+            rf"\s+(?P<dir>past|after|to|till))\s+"
             rf"(?P<h>\d{{1,2}}){self._opt_mer()}{E}"
         )
 

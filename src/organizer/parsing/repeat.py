@@ -50,8 +50,8 @@ def repeat_piece(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
         if phrase in grammar.repeat_parts:
             return Piece(REPEAT, *span, repeat=Repeat("DAILY"), part=phrase)
         return Piece(REPEAT, *span, repeat=grammar.repeat_phrases[phrase])
-    if groups["plural"]:
-        weekday = grammar.repeat_weekdays[key(groups["plural"])]
+    if groups["plural"] or groups.get("short"):
+        weekday = grammar.repeat_weekdays[key(groups["plural"] or groups["short"])]
         return Piece(REPEAT, *span, repeat=Repeat("WEEKLY", weekdays=(weekday,)))
     return Piece(REPEAT, *span, repeat=Repeat(None))  # a bare "каждый": see join_repeats
 

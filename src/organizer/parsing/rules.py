@@ -103,13 +103,17 @@ def _clock_hours_minutes(match: re.Match[str], grammar: TimeGrammar) -> Piece | 
 def _clock_half(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     if match["ho"] is not None:
         coming = grammar.hour_ordinals.get(key(match["ho"]))
+    elif match["mins"]:  # "25 минут 10" is no clock time; "25 минут десятого" is
+        coming = None
     elif match["prep"] or match["mer"]:  # "в пол 8"; a bare "пол 8" may be a floor
         coming = int(match["hd"]) if 1 <= int(match["hd"]) <= 12 else None
     else:
         coming = None
     if coming is None:
         return None
-    minute = 30 if match["half"] else 15
+    minute = 30 if match["half"] else 15 if match["quarter"] else int(match["mins"])
+    if not 1 <= minute <= 59:
+        return None
     return _clock(*_span(match), (coming - 1) % 12 or 12, minute, match["mer"], grammar)
 
 

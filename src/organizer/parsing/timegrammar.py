@@ -181,7 +181,8 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         repeat_parts=repeat_parts,
         repeat_weekdays={
             _key(w): WEEKDAYS.index(day)
-            for day, words in spec["repeat"]["weekdays"].items()
+            for table in ("weekdays", "short_weekdays")
+            for day, words in spec["repeat"].get(table, {}).items()
             for w in words
         },
         months=months,
