@@ -130,9 +130,10 @@ class Vocabulary:
         )
 
     def _day_only(self) -> str:
+        # "31-го", "15 числа", "к 25 числу", "на 10 число", "the 3rd"
         return (
             rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<d>\d{{1,2}})\s*-?\s*(?:го|ого|е|ое)"
-            rf"(?:\s+числа)?|(?P<d2>\d{{1,2}})\s+числа|(?P<dw>{self.day_word})\s+числа|"
+            rf"(?:\s+числ[ауо])?|(?P<d2>\d{{1,2}})\s+числ[ауо]|(?P<dw>{self.day_word})\s+числ[ауо]|"
             rf"(?:the\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)){E}"
         )
 
