@@ -207,8 +207,9 @@ class Vocabulary:
 
     def _clock_hour(self) -> str:
         # "9am", "в 7 вечера", "10ч", "в 2 часа дня", "в час ночи": an hour with a unit or am/pm
+        # (not the minutes of "в 7 15 вечера")
         return (
-            rf"{B}(?:(?P<prep>{self.any_prep})\s*)?(?P<h>\d{{1,2}}|час)(?:\s*[:.]\s*(?P<m>\d{{2}}))?"
+            rf"{B}(?<!\d\s)(?:(?P<prep>{self.any_prep})\s*)?(?P<h>\d{{1,2}}|час)(?:\s*[:.]\s*(?P<m>\d{{2}}))?"
             rf"(?:\s*(?P<unit>ч|час(?:а|ов)?|часик(?:а|ов)?|h|o'?clock)\.?)?{self._opt_mer()}{E}"
         )
 
@@ -218,9 +219,10 @@ class Vocabulary:
     def _clock_bare(self) -> str:
         return (
             rf"{B}(?P<prep>{self.any_prep})\s*(?P<h>\d{{1,2}}|час)"
-            rf"(?:\s+(?P<m>[0-5]\d))?{E}"
+            rf"(?:\s+(?P<m>[0-5]\d))?{self._opt_mer()}{E}"
             rf"(?!\s*[.:,]?\d)"
         )
 
     def _part_of_day(self) -> str:
-        return rf"{B}(?P<part>{self.parts}){E}"
+        # "с днём рождения", "с днем учителя": a holiday, not the afternoon
+        return rf"{B}(?<!\bс\s)(?P<part>{self.parts}){E}"

@@ -163,7 +163,7 @@ def _clock_bare(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     if counts_something(match, grammar):
         return None
     minute = _number(match["m"], grammar) if match["m"] else 0
-    return _clock(*_span(match), _hour(match["h"], grammar), minute, None, grammar)
+    return _clock(*_span(match), _hour(match["h"], grammar), minute, match["mer"], grammar)
 
 
 def _part_of_day(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
