@@ -120,15 +120,8 @@ class transaction:  # noqa: N801 - used as `with transaction(conn):`, like a fun
     def __enter__(self) -> sqlite3.Connection:
         conn = self.conn
         begin = "BEGIN IMMEDIATE" if self.write else "BEGIN"
-        try:
-            conn.execute(begin)
-            return conn
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise translate(exc, db_file(conn)) from exc
         deadline = time.monotonic() + LOCK_PATIENCE_S
         while True:
-            time.sleep(0.05)
             try:
                 conn.execute(begin)
                 return conn
@@ -137,6 +130,7 @@ class transaction:  # noqa: N801 - used as `with transaction(conn):`, like a fun
                     raise translate(exc, db_file(conn)) from exc
                 if time.monotonic() > deadline:
                     raise translate(exc, db_file(conn)) from exc
+            time.sleep(0.05)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
