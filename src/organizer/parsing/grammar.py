@@ -45,7 +45,7 @@ class Grammar:
     max_command_chars: int
     symbols: dict[str, str]
     polite: frozenset[str]
-    leading: frozenset[str]
+    leading: frozenset[tuple[str, ...]]  # words and phrases, split into words
     command_words: frozenset[str]
     intents: tuple[tuple[str, re.Pattern[str]], ...]
     scopes: tuple[tuple[str, re.Pattern[str]], ...]
@@ -209,7 +209,7 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         max_command_chars=int(normalise["max_command_chars"]),
         symbols={str(k): fold(str(v)) for k, v in normalise["symbols"].items()},
         polite=frozenset(fold(w) for w in normalise["polite"]),
-        leading=frozenset(fold(w) for w in normalise["leading"]),
+        leading=frozenset(tuple(fold(w).split()) for w in normalise["leading"]),
         command_words=frozenset(fold(w) for w in normalise["command_words"]),
         intents=intents,
         scopes=scopes,

@@ -101,25 +101,42 @@ def read_message(
     original: str,
     symbols: dict[str, str],
     polite: frozenset[str],
-    leading: frozenset[str],
+    leading: frozenset[tuple[str, ...]],
 ) -> Message:
     """Flatten the message and split its command words (polite and leading words dropped)."""
     flat, words = flatten(original, symbols)
     tokens: list[Token] = []
+    from_symbol: list[bool] = []
     for match in _TOKEN.finditer(flat):
         text = match.group().strip("_")
         if not text:
             continue
+        symbol = text in words
         text = words.get(text, text)
         if text in polite:
-            continue
-        if not tokens and text in leading:
             continue
         glued = _WORD_THEN_NUMBER.fullmatch(text)
         if glued:  # "готово3": a command word and a list number
             cut = match.start() + glued.end(1)
             tokens.append(Token(glued.group(1), match.start(), cut))
             tokens.append(Token(glued.group(2), cut, match.end()))
+            from_symbol += [False, False]
             continue
         tokens.append(Token(text, match.start(), match.end()))
-    return Message(original, flat, tuple(tokens))
+        from_symbol.append(symbol)
+    # a symbol saying a word the message already says ("3 готово ✅") adds nothing
+    said = {t.text for t, s in zip(tokens, from_symbol, strict=True) if not s}
+    kept = [t for t, s in zip(tokens, from_symbol, strict=True) if not (s and t.text in said)]
+    return Message(original, flat, tuple(_without_leading(kept, leading)))
+
+
+def _without_leading(tokens: list[Token], leading: frozenset[tuple[str, ...]]) -> list[Token]:
+    """The tokens without leading words and phrases at the start ("ну", "в общем", "can you")."""
+    words = [t.text for t in tokens]
+    start, longest = 0, max(map(len, leading), default=0)
+    while True:
+        size = next((n for n in range(longest, 0, -1)
+                     if tuple(words[start : start + n]) in leading), 0)
+        if not size:
+            return tokens[start:]
+        start += size
