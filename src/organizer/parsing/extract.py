@@ -6,6 +6,7 @@ is `resolve.py`'s job, so every rule stays a pure text-to-piece function.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from organizer.parsing.pieces import DATE, INVALID, Piece
@@ -45,4 +46,27 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
             pieces.append(piece)
             taken[start:end] = b"\x01" * (end - start)
     pieces.sort(key=lambda p: p.start)
-    return join_repeats(pieces, flat)
+    return join_repeats(_corrected(pieces, flat), flat)
+
+
+# Between two expressions of one kind, a dictated self-correction: "в пятницу нет в субботу".
+_CORRECTION = re.compile(
+    r"(?:ой\s+|а\s+)?(?:нет|точнее|вернее|то\s+есть|no|no\s+wait|sorry|i\s+mean|actually)"
+    r"(?:\s+(?:лучше|давай|wait|make\s+it))?"
+)
+
+
+def _corrected(pieces: list[Piece], flat: str) -> list[Piece]:
+    """The corrected expression is dropped; the correction's span covers both."""
+    out: list[Piece] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.kind == piece.kind
+            and _CORRECTION.fullmatch(flat[last.end : piece.start].strip(" ,"))
+        ):
+            out[-1] = replace(piece, start=last.start)
+            continue
+        out.append(piece)
+    return out

@@ -30,7 +30,8 @@ class Vocabulary:
         repeat_words: Mapping[str, Any],
     ) -> None:
         tens = [w for w, n in numbers.values.items() if n in (20, 30)]
-        self.day_word = rf"(?:{alternation(tens)}\s+)?{alternation(spec['day_ordinals'])}"
+        # the ten may already be digits ("20 пятого"): number words are read first
+        self.day_word = rf"(?:(?:{alternation(tens)}|[23]0)\s+)?{alternation(spec['day_ordinals'])}"
         self.hour_ordinal = alternation(spec["hour_ordinals"])
         self.relative = alternation(spec["relative_days"])
         self.weekday = alternation(weekdays)

@@ -121,6 +121,13 @@ class TimeGrammar:
                 words_end[match.start() + offset] = match.end()
             return text.ljust(len(word))
 
+        def zero_minutes(match: re.Match[str]) -> str:
+            for offset in range(1, len(match.group()) + 1):
+                words_end[match.start() + offset] = match.end()
+            return f"0{self.numbers.value(match.group(1))}".ljust(len(match.group()))
+
+        # dictated minutes: "девятнадцать ноль ноль" = 19:00, "девять ноль пять" = 9:05
+        flat = _ZERO_MINUTES.sub(zero_minutes, flat)
         return self.numerals.sub(digits, flat), words_end
 
     def day_ordinal(self, text: str) -> int | None:
@@ -128,11 +135,16 @@ class TimeGrammar:
         parts = " ".join(text.split()).split(" ")
         if len(parts) == 1:
             return self.day_ordinals.get(parts[0])
-        tens = self.numbers.values.get(parts[0])
+        tens = int(parts[0]) if parts[0].isdigit() else self.numbers.values.get(parts[0])
         unit = self.day_ordinals.get(parts[1])
         if tens in (20, 30) and unit is not None and unit < 10:
             return tens + unit
         return None
+
+
+_ZERO_MINUTES = re.compile(
+    r"(?<!\w)ноль\s+(ноль|один|два|три|четыре|пять|шесть|семь|восемь|девять)(?!\w)"
+)
 
 
 def _hhmm(text: str) -> time:
