@@ -95,6 +95,9 @@ def make_ref(original: str, grammar: Grammar, spans: Iterable[tuple[int, int]] =
     number = _NUMBER_REF.match(text)
     if number:
         return number.group(1)
+    said = grammar.time.numbers.values.get(fold(text))
+    if said:  # a dictated list number: "cancel number two"
+        return str(said)
     if not any(c.isalnum() for c in text):
         return None
     return text
