@@ -125,16 +125,17 @@ class Vocabulary:
 
     def _date_month_day(self) -> str:
         return (
-            rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<mon>{self.month})\s+(?P<d>\d{{1,2}})"
-            rf"(?:st|nd|rd|th)?(?:\s*,?\s*(?P<y>\d{{4}}))?{E}"
+            rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?P<mon>{self.month})\s+(?:(?P<d>\d{{1,2}})"
+            rf"(?:st|nd|rd|th)?|(?P<dw>{self.day_word}))(?:\s*,?\s*(?P<y>\d{{4}}))?{E}"
             rf"(?!\s*(?:[:.]\d|{self.meridiem}{E}))"
         )
 
     def _day_only(self) -> str:
-        # "31-го", "15 числа", "к 25 числу", "на 10 число", "the 3rd"
+        # "31-го", "15 числа", "к 25 числу", "на 10 число", "the 3rd", "on the first"
         return (
             rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<d>\d{{1,2}})\s*-?\s*(?:го|ого|е|ое)"
-            rf"(?:\s+числ[ауо])?|(?P<d2>\d{{1,2}})\s+числ[ауо]|(?P<dw>{self.day_word})\s+числ[ауо]|"
+            rf"(?:\s+числ[ауо])?|(?P<d2>\d{{1,2}})\s+числ[ауо]|(?:(?P<the>(?<=on\s)the)\s+)?"
+            rf"(?P<dw>{self.day_word})(?:\s+числ[ауо]|(?(the)(?!\w)|(?!)))|"
             rf"(?:the\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)){E}"
         )
 
