@@ -61,7 +61,7 @@ class Grammar:
 def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
     """Macros made from the `time` vocabulary, so a pattern says an amount of time in the
     very words the time rules read: {{time_unit}} (every unit word), {{time_count}} (number
-    and quantity words: "пять", "пару", "a couple of"), {{time_number}} (number words only),
+    and quantity words: "пять", "пару", "a couple of"),
     {{time_fixed_duration}} ("полчаса").
     A macro of the same name in `macros` wins."""
     time_spec = data.get("time")
@@ -79,7 +79,6 @@ def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
     made = {
         "time_unit": words("units"),
         "time_count": words("numbers") + words("quantity_words"),
-        "time_number": words("numbers"),
         "time_fixed_duration": words("fixed_durations"),
     }
     return {name: ws for name, ws in made.items() if ws}
