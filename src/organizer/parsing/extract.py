@@ -46,7 +46,10 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
             pieces.append(piece)
             taken[start:end] = b"\x01" * (end - start)
     pieces.sort(key=lambda p: p.start)
-    return join_repeats(_corrected(pieces, flat), flat)
+    pieces = _corrected(pieces, flat)
+    if loose:
+        pieces = _moved_from(pieces, flat)
+    return join_repeats(pieces, flat)
 
 
 # Between two expressions of one kind, a dictated self-correction: "в пятницу нет в субботу".
@@ -68,5 +71,24 @@ def _corrected(pieces: list[Piece], flat: str) -> list[Piece]:
         ):
             out[-1] = replace(piece, start=last.start)
             continue
+        out.append(piece)
+    return out
+
+
+# A reschedule may name the old time first: "с пятницы на субботу", "from 10 to 12".
+_FROM = re.compile(r"(?:^|\s)(?:с|со|from)\s+$")
+_TO = re.compile(r"(?:на|to)?")
+
+
+def _moved_from(pieces: list[Piece], flat: str) -> list[Piece]:
+    """The old time of a move is dropped; the new one's span covers "с <old> на"."""
+    out: list[Piece] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if last is not None and last.kind == piece.kind:
+            before = _FROM.search(flat, max(0, last.start - 6), last.start)
+            if before is not None and _TO.fullmatch(flat[last.end : piece.start].strip(" ,")):
+                out[-1] = replace(piece, start=before.start() + (flat[before.start()] == " "))
+                continue
         out.append(piece)
     return out

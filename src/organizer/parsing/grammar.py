@@ -55,6 +55,7 @@ class Grammar:
     title_trailing: frozenset[str]
     ref_prefix: re.Pattern[str]
     ref_trailing: frozenset[str]
+    ref_ordinals: dict[str, int]  # "вторую" (задачу) = list number 2
     time: TimeGrammar
 
 
@@ -223,5 +224,6 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         title_trailing=frozenset(fold(w) for w in add.get("trailing_words", []) or []),
         ref_prefix=_anchored(data["refs"]["strip_prefixes"], macros),
         ref_trailing=frozenset(fold(w) for w in data["refs"]["trailing_words"]),
+        ref_ordinals={fold(k): int(v) for k, v in data["refs"].get("ordinals", {}).items()},
         time=build_time_grammar(data["time"]),
     )

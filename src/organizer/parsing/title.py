@@ -87,9 +87,27 @@ def make_title(original: str, spans: Iterable[tuple[int, int]], grammar: Grammar
     return text
 
 
+_TASK_NOUN = re.compile(r"^(?:задач[уаи]?|задани[ея]|пункт|таск[уа]?|дело|запись|task|item|one)$")
+
+
+def _ordinal(text: str, ordinals: dict[str, int]) -> int | None:
+    """ "вторую задачу" / "задачу вторую" / "the second task": a list number."""
+    words = fold(text).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    if len(words) != 2:
+        return None
+    for ordinal, noun in (words, words[::-1]):
+        if ordinal in ordinals and _TASK_NOUN.match(noun):
+            return ordinals[ordinal]
+    return None
+
+
 def make_ref(original: str, grammar: Grammar, spans: Iterable[tuple[int, int]] = ()) -> str | None:
     """A task reference: a list number ("3") or words of a title ("молоко")."""
     text = tidy(blank(original, spans))
+    if (nth := _ordinal(text, grammar.ref_ordinals)) is not None:
+        return str(nth)
     text = tidy(_strip_prefixes(text, grammar.ref_prefix))
     text = tidy(_strip_trailing(text, grammar.ref_trailing))
     number = _NUMBER_REF.match(text)
