@@ -51,12 +51,7 @@ def parse_lead(text: str) -> int:
         raise InvalidLead("not_a_number", given)
     number = int(found.group(1))
     unit = found.group(2) or "m"
-    minutes = number * 60 if unit[0] in "hч" else number
-    try:
-        rules.decide_lead("", minutes)  # the range check
-    except InvalidLead as exc:
-        raise InvalidLead(exc.problem, given) from None  # named as the person wrote it
-    return minutes
+    return rules.check_lead(number * 60 if unit[0] in "hч" else number, given)
 
 
 def user_stream(user_id: str) -> str:

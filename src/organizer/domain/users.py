@@ -58,13 +58,18 @@ def lead_minutes(chosen: int | None, default: int) -> int:
     return default if chosen is None else chosen
 
 
+def check_lead(minutes: int, said: str | None = None) -> int:
+    """`minutes` when it is 0..MAX_LEAD_MIN, else InvalidLead naming it as `said` (or the number)."""
+    if minutes < 0:
+        raise InvalidLead("negative", said or str(minutes))
+    if minutes > MAX_LEAD_MIN:
+        raise InvalidLead("too_long", said or str(minutes))
+    return minutes
+
+
 def decide_lead(user_id: str, minutes: int) -> list[e.Event]:
     """Set the lead time; InvalidLead when it is not 0..MAX_LEAD_MIN."""
-    if minutes < 0:
-        raise InvalidLead("negative", str(minutes))
-    if minutes > MAX_LEAD_MIN:
-        raise InvalidLead("too_long", str(minutes))
-    return [e.UserLeadSet(user_id=user_id, minutes=minutes)]
+    return [e.UserLeadSet(user_id=user_id, minutes=check_lead(minutes))]
 
 
 def normal_language_code(code: str | None) -> str | None:
