@@ -78,3 +78,17 @@ def test_duration_crosses_a_dst_change(canon: Canon) -> None:
     before = datetime(2025, 3, 30, 1, 30, tzinfo=ZoneInfo("Europe/Berlin"))
     result = parse("через 1 час проверить", before, "Europe/Berlin", canon)
     assert (result.due_date, result.due_time) == (date(2025, 3, 30), time(3, 30))
+
+
+def test_the_last_task_is_a_reference_the_task_service_reads(canon: Canon) -> None:
+    from organizer.app.tasks import LAST_REF
+    from organizer.parsing.title import LAST
+
+    assert LAST == LAST_REF
+    for text, intent in (("последнюю задачу сделал", "complete_task"),
+                         ("последнюю отмени", "cancel_task"),
+                         ("done with the last one", "complete_task")):
+        got = parse(text, NOW, "Europe/Moscow", canon)
+        assert (got.intent, got.ref) == (intent, LAST)
+    # with the verb first it stays the undo of DESIGN.md
+    assert parse("отмени последнее", NOW, "Europe/Moscow", canon).intent == "undo"

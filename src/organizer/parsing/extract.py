@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from organizer.parsing.pieces import DATE, INVALID, Piece
 from organizer.parsing.repeat import join_repeats
-from organizer.parsing.rules import HANDLERS, prep_of
+from organizer.parsing.rules import HANDLERS, clock_range_end, prep_of
 from organizer.parsing.timegrammar import TimeGrammar
 
 
@@ -30,7 +30,10 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
                 continue  # "на 5" is a time only in a reschedule ("перенеси 3 на 5")
             if match.groupdict().get("mmw") and match.start("mmw") + 1 not in words_end:
                 continue  # "ten to eight" is 7:50, "10 to 12" is not
-            piece = handler(match, grammar)
+            if loose and name == "clock_range" and _FROM_TO.match(match.group()):
+                piece = clock_range_end(match, grammar)  # "move the call from 10 to 12"
+            else:
+                piece = handler(match, grammar)
             if piece is None:
                 continue
             if piece.kind in (DATE, INVALID) and grammar.not_due.search(
@@ -75,9 +78,12 @@ def _corrected(pieces: list[Piece], flat: str) -> list[Piece]:
     return out
 
 
-# A reschedule may name the old time first: "с пятницы на субботу", "from 10 to 12".
+# A reschedule may name the old time first: "с пятницы на субботу", "from 10 to 12",
+# "с 10 на 12" (there "с" is read with the old clock time, as its preposition).
 _FROM = re.compile(r"(?:^|\s)(?:с|со|from)\s+$")
+_FROM_INSIDE = re.compile(r"(?:с|со|from)\s")
 _TO = re.compile(r"(?:на|to)?")
+_FROM_TO = re.compile(r"from\s.*\sto\s")
 
 
 def _moved_from(pieces: list[Piece], flat: str) -> list[Piece]:
@@ -87,8 +93,11 @@ def _moved_from(pieces: list[Piece], flat: str) -> list[Piece]:
         last = out[-1] if out else None
         if last is not None and last.kind == piece.kind:
             before = _FROM.search(flat, max(0, last.start - 6), last.start)
-            if before is not None and _TO.fullmatch(flat[last.end : piece.start].strip(" ,")):
-                out[-1] = replace(piece, start=before.start() + (flat[before.start()] == " "))
+            start = before.start() + (flat[before.start()] == " ") if before else None
+            if start is None and _FROM_INSIDE.match(flat, last.start):
+                start = last.start
+            if start is not None and _TO.fullmatch(flat[last.end : piece.start].strip(" ,")):
+                out[-1] = replace(piece, start=start)
                 continue
         out.append(piece)
     return out

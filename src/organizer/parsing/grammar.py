@@ -56,6 +56,7 @@ class Grammar:
     ref_prefix: re.Pattern[str]
     ref_trailing: frozenset[str]
     ref_ordinals: dict[str, int]  # "вторую" (задачу) = list number 2
+    ref_last: frozenset[str]  # "последнюю" (задачу): the most recently created task
     time: TimeGrammar
 
 
@@ -63,7 +64,7 @@ def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
     """Macros made from the `time` vocabulary, so a pattern says an amount of time in the
     very words the time rules read: {{time_unit}} (every unit word), {{time_count}} (number
     and quantity words: "пять", "пару", "a couple of"),
-    {{time_fixed_duration}} ("полчаса").
+    {{time_fixed_duration}} ("полчаса"); and {{ref_last}} from `refs.last` ("последнюю").
     A macro of the same name in `macros` wins."""
     time_spec = data.get("time")
     if not isinstance(time_spec, Mapping):
@@ -77,7 +78,10 @@ def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
             return [str(w) for ws in value.values() if isinstance(ws, list) for w in ws]
         return [str(w) for w in value]
 
+    refs = data.get("refs")
+    last = refs.get("last") if isinstance(refs, Mapping) else None
     made = {
+        "ref_last": [str(w) for w in last] if isinstance(last, list) else [],
         "time_unit": words("units"),
         "time_count": words("numbers") + words("quantity_words"),
         "time_fixed_duration": words("fixed_durations"),
@@ -225,5 +229,6 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         ref_prefix=_anchored(data["refs"]["strip_prefixes"], macros),
         ref_trailing=frozenset(fold(w) for w in data["refs"]["trailing_words"]),
         ref_ordinals={fold(k): int(v) for k, v in data["refs"].get("ordinals", {}).items()},
+        ref_last=frozenset(fold(w) for w in data["refs"].get("last", []) or []),
         time=build_time_grammar(data["time"]),
     )
