@@ -122,7 +122,8 @@ def date_words(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 def day_only(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     groups = match.groupdict()
     text = groups.get("d") or groups.get("d2") or groups.get("d3")
-    day = int(text) if text else (grammar.day_ordinal(groups["dw"]) if groups.get("dw") else None)
+    words = groups.get("dw") or groups.get("dwa") or groups.get("dwk")
+    day = int(text) if text else (grammar.day_ordinal(words) if words else None)
     if day is None or not 1 <= day <= 31:
         return None
     return Piece(DATE, *_span(match), date=DateSpec(day=day))

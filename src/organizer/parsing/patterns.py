@@ -32,6 +32,21 @@ class Vocabulary:
         tens = [w for w, n in numbers.values.items() if n in (20, 30)]
         # the ten may already be digits ("20 пятого"): number words are read first
         self.day_word = rf"(?:(?:{alternation(tens)}|[23]0)\s+)?{alternation(spec['day_ordinals'])}"
+        # a genitive day ordinal may stand alone: "двадцать первого позвонить в банк"
+        # and a dative one after "к": "к двадцать пятому сдать отчёт"
+        genitive = [w for w in spec["day_ordinals"] if str(w).endswith("ого")]
+        dative = [w for w in spec["day_ordinals"] if str(w).endswith("ому")]
+        # (an ordinal alone followed by its noun is no date: "второго ребенка", "к первому
+        # подъезду"; "двадцать первого" is a date whatever follows)
+        ten = rf"(?:{alternation(tens)}|[23]0)\s+"
+        self.day_word_alone = (
+            rf"(?:{ten}{alternation(genitive)}|{alternation(genitive)}(?!\s+\w+[ая]{E}))"
+            if genitive else "(?!)"
+        )
+        self.day_word_to = (
+            rf"(?:{ten}{alternation(dative)}|{alternation(dative)}(?!\s+\w+[ую]{E}))"
+            if dative else "(?!)"
+        )
         self.hour_ordinal = alternation(spec["hour_ordinals"])
         self.relative = alternation(spec["relative_days"])
         self.weekday = alternation(weekdays)
@@ -131,11 +146,18 @@ class Vocabulary:
         )
 
     def _day_only(self) -> str:
-        # "31-го", "15 числа", "к 25 числу", "на 10 число", "the 3rd", "on the first"
+        # "31-го", "15 числа", "к 25 числу", "на 10 число", "the 3rd", "on the first",
+        # "двадцать первого" (a genitive ordinal alone: the day, unless it names an hour as in
+        # "в половине седьмого", "двадцать минут девятого")
         return (
             rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<d>\d{{1,2}})\s*-?\s*(?:го|ого|е|ое)"
             rf"(?:\s+числ[ауо])?|(?P<d2>\d{{1,2}})\s+числ[ауо]|(?:(?P<the>(?<=on\s)the)\s+)?"
             rf"(?P<dw>{self.day_word})(?:\s+числ[ауо]|(?(the)(?!\w)|(?!)))|"
+            rf"(?<!половине\s)(?<!половина\s)(?<!пол\s)(?<!пол-)(?<!четверть\s)(?<!минут\s)"
+            rf"(?<!минуты\s)(?<!минута\s)(?<!\d\s)(?<!без\s)(?<!начале\s)(?<!часа\s)"
+            rf"(?<!половину\s)(?<!половины\s)"
+            rf"(?P<dwa>{self.day_word_alone})(?!\s+(?:{self.meridiem}){E})|"
+            rf"(?<=к\s)(?P<dwk>{self.day_word_to})|"
             rf"(?:the\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)){E}"
         )
 
