@@ -101,7 +101,7 @@ def date_numeric(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 def _dash_date(match: re.Match[str], day: int, month: int) -> bool:
     """A dash pair a person means as a date although it could be a time: after a date
     preposition ("на 01-05", "к 10-12"), or next to another clock time ("01-05 в 10")."""
-    if not (1 <= day and 1 <= month <= 12):
+    if day < 1 or not 1 <= month <= 12:
         return False
     if prep_of(match) in DATE_PREPOSITIONS:
         return True

@@ -36,6 +36,7 @@ class DateSpec:
     weeks: int | None = None  # the offset was said in weeks ("через неделю"): a weekday may join
     next_week: bool = False  # the week after this one: its Monday, or `weekday` in it
     from_days: int | None = None  # with `weekday`: the first such day on or after today + N
+    this_week: bool = False  # "на этой неделе" alone: this week's Friday (Sunday from Saturday)
 
 
 @dataclass(frozen=True)
