@@ -70,6 +70,12 @@ class Vocabulary:
         self.other = alternation(repeat["other"])
         self.by = alternation(repeat["by"])
         self.repeat_phrases = alternation(repeat_words)
+        times = repeat.get("times") or {}
+        self.times = (
+            rf"(?:(?P<tn>\d{{1,2}})\s*{alternation(times['word'])}|"
+            rf"(?P<tw>{alternation(times.get('counts') or {})}))\s+{alternation(times['per'])}\s+"
+            rf"(?P<tunit>{self.units})|" if times else ""
+        )
         self.plural_weekdays = alternation(
             [w for words in repeat["weekdays"].values() for w in words]
         )
@@ -94,7 +100,7 @@ class Vocabulary:
     def _repeat(self) -> str:
         every = self.every
         return (
-            rf"{B}(?:(?P<every>{every})\s+(?:(?P<n>\d{{1,3}})\s*|(?P<other>{self.other})\s+)?"
+            rf"{B}(?:{self.times}(?P<every>{every})\s+(?:(?P<n>\d{{1,3}})\s*|(?P<other>{self.other})\s+)?"
             rf"(?P<unit>{self.units})|{every}\s+(?P<fixed>{self.fixed_durations})|"
             rf"{every}\s+(?:the\s+)?(?P<md>\d{{1,2}})(?:\s*-?\s*(?:е|ое|го|ого)(?:\s+числ\w*)?|"
             rf"\s+числ\w*|st|nd|rd|th)|(?P<phrase>{self.repeat_phrases})|"

@@ -50,6 +50,8 @@ class Repeat:
     freq: str | None  # MINUTELY HOURLY DAILY WEEKLY MONTHLY YEARLY
     interval: int = 1
     weekdays: tuple[int, ...] = ()  # BYDAY, 0 = Monday
+    hours: tuple[int, ...] = ()  # BYHOUR: "2 раза в день" = 9 and 19
+    monthdays: tuple[int, ...] = ()  # BYMONTHDAY: "2 раза в месяц" = 1 and 15
 
 
 @dataclass(frozen=True)

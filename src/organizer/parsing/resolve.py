@@ -22,7 +22,7 @@ from organizer.parsing.pieces import (
     DateSpec,
     Piece,
 )
-from organizer.parsing.repeat import first_occurrence, gives_day, rrule
+from organizer.parsing.repeat import first_occurrence, first_time, gives_day, rrule
 from organizer.parsing.timegrammar import PartOfDay, TimeGrammar
 
 TODAY_PARTS = frozenset({"tonight", "tonite", "this evening", "this afternoon", "this morning"})
@@ -86,6 +86,8 @@ def resolve(pieces: list[Piece], now: datetime, grammar: TimeGrammar) -> When:
     if repeat is not None and rule is not None and rule.freq is not None:
         by = spec if spec is not None and gives_day(rule, spec) else None
         start = _date(spec, today) if spec is not None and by is None else None
+        if due_time is None and (timed := first_time(rule, start or today, now)) is not None:
+            start, due_time = timed  # "2 раза в день": the next of its hours
         first_day, full = first_occurrence(rule, by, start, due_time, now)
         alternative: tuple[date, time | None] | None = None
         if other is not None:

@@ -58,6 +58,17 @@ class PartOfDay:
 
 
 @dataclass(frozen=True)
+class TimesPer:
+    """A count of times in a period (canon `time.repeat.times`): "трижды" = 3, and for each
+    count the hours of a day, the weekdays of a week and the days of a month it means."""
+
+    counts: dict[str, int]
+    per_day: dict[int, tuple[int, ...]]
+    per_week: dict[int, tuple[int, ...]]
+    per_month: dict[int, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
 class TimeGrammar:
     """Vocabulary lookups plus the compiled rules, strict and loose (reschedule)."""
 
@@ -70,6 +81,7 @@ class TimeGrammar:
     repeat_phrases: dict[str, Repeat]  # "ежедневно", "по будням", "каждое утро"
     repeat_parts: dict[str, PartOfDay]  # "каждое утро": daily at the morning's time
     repeat_weekdays: dict[str, int]  # "понедельникам" -> 0
+    times: TimesPer  # "2 раза в день", "twice a week": how the times are spread
     months: dict[str, int]
     hour_ordinals: dict[str, int]
     day_ordinals: dict[str, int]
@@ -191,6 +203,7 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         next_week=_phrases(spec["next_week"]),
         repeat_phrases=phrases,
         repeat_parts=repeat_parts,
+        times=_times(spec["repeat"].get("times") or {}, named),
         repeat_weekdays={
             _key(w): WEEKDAYS.index(day)
             for table in ("weekdays", "short_weekdays")
@@ -212,6 +225,19 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         counted_after=re.compile(v.counted_after),
         not_due=re.compile(rf"{B}{alternation(spec['not_due_after'])}\s*$"),
         rule_sources=tuple((name, v.rule(name)) for name in RULE_ORDER),
+    )
+
+
+def _times(spec: Mapping[str, Any], parts: Mapping[str, PartOfDay]) -> TimesPer:
+    def table(name: str, value: Any) -> dict[int, tuple[int, ...]]:
+        return {int(n): tuple(sorted({value(x) for x in xs})) for n, xs in spec.get(name, {}).items()}
+
+    # a part of day the canon does not define is a `canon check` error, never a KeyError here
+    return TimesPer(
+        counts={_key(w): int(n) for w, n in (spec.get("counts") or {}).items()},
+        per_day=table("per_day", lambda part: parts[part].at.hour),
+        per_week=table("per_week", WEEKDAYS.index),
+        per_month=table("per_month", int),
     )
 
 
