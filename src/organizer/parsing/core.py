@@ -75,7 +75,8 @@ def _with_typo_fixed(message: Message, grammar: Grammar) -> tuple[Message, Detec
     if first.endswith(("ть", "ться", "ти", "чь")):
         return message, None  # an infinitive is a to-do, never a misspelt command
     for word in sorted(grammar.command_words):
-        if first != word and one_typo_apart(first, word):
+        # a different ending is another form of a word, not a typo ("сделай" is no "сделал")
+        if first != word and first[-1] == word[-1] and one_typo_apart(first, word):
             fixed = with_first_word(message, word)
             detected = detect(fixed, grammar)
             if detected is not None and detected.intent != "unknown":

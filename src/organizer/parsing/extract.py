@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from organizer.parsing.pieces import DATE, INVALID, Piece
+from organizer.parsing.pieces import DATE, INVALID, Clock, Piece
 from organizer.parsing.repeat import join_repeats
 from organizer.parsing.rules import HANDLERS, clock_range_end, prep_of
 from organizer.parsing.timegrammar import TimeGrammar
@@ -26,7 +26,12 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
             start, end = match.span()
             if start == end or any(taken[start:end]):
                 continue
-            if not loose and name == "clock_bare" and prep_of(match) in grammar.loose_prepositions:
+            if (
+                not loose
+                and name == "clock_bare"
+                and prep_of(match) in grammar.loose_prepositions
+                and not _said_half(match, grammar)
+            ):
                 continue  # "на 5" is a time only in a reschedule ("перенеси 3 на 5")
             if match.groupdict().get("mmw") and match.start("mmw") + 1 not in words_end:
                 continue  # "ten to eight" is 7:50, "10 to 12" is not
@@ -55,6 +60,14 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
     return join_repeats(pieces, flat)
 
 
+def _said_half(match: re.Match[str], grammar: TimeGrammar) -> bool:
+    """ "на 8 30 утра", "на шесть вечера": am or pm makes a time of it ("на 2 дня" stays days)."""
+    mer = match.groupdict().get("mer")
+    if not mer:
+        return False
+    return grammar.meridiem.get(" ".join(mer.split())) not in (None, "day")
+
+
 # Between two expressions of one kind, a dictated self-correction: "в пятницу нет в субботу".
 _CORRECTION = re.compile(
     r"(?:ой\s+|а\s+)?(?:нет|точнее|вернее|то\s+есть|no|no\s+wait|sorry|i\s+mean|actually)"
@@ -72,10 +85,18 @@ def _corrected(pieces: list[Piece], flat: str) -> list[Piece]:
             and last.kind == piece.kind
             and _CORRECTION.fullmatch(flat[last.end : piece.start].strip(" ,"))
         ):
-            out[-1] = replace(piece, start=last.start)
+            out[-1] = replace(piece, start=last.start, clock=_same_half(last, piece))
             continue
         out.append(piece)
     return out
+
+
+def _same_half(said: Piece, corrected: Piece) -> Clock | None:
+    """ "в семь вечера нет в восемь": the correction keeps the evening said before it."""
+    new, old = corrected.clock, said.clock
+    if new is None or old is None or new.meridiem is not None or new.padded:
+        return new
+    return replace(new, meridiem=old.meridiem)
 
 
 # A reschedule may name the old time first: "с пятницы на субботу", "from 10 to 12",
