@@ -47,7 +47,8 @@ def language(text: str) -> str:
 def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
     """`parse` with `now` already local and no safety net (what the fuzz test calls)."""
     lang = language(text)
-    message = read_message(text, grammar.symbols, grammar.polite, grammar.leading)
+    message = read_message(text, grammar.symbols, grammar.polite, grammar.leading,
+                           grammar.requests, grammar.request_verbs)
     detected = detect(message, grammar)
     if detected is None:
         message, detected = _with_typo_fixed(message, grammar)

@@ -47,6 +47,8 @@ class Grammar:
     polite: frozenset[str]
     leading: frozenset[tuple[str, ...]]  # words and phrases, split into words
     command_words: frozenset[str]
+    requests: frozenset[tuple[str, ...]]  # "можешь": an infinitive after it is a command
+    request_verbs: dict[str, str]  # "перенести" -> "перенеси"
     intents: tuple[tuple[str, re.Pattern[str]], ...]
     scopes: tuple[tuple[str, re.Pattern[str]], ...]
     default_scope: str
@@ -217,12 +219,16 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         polite=frozenset(fold(w) for w in normalise["polite"]),
         leading=frozenset(tuple(fold(w).split()) for w in normalise["leading"]),
         command_words=frozenset(fold(w) for w in normalise["command_words"]),
+        requests=frozenset(tuple(fold(w).split()) for w in normalise.get("requests", []) or []),
+        request_verbs={fold(k): fold(str(v)) for k, v in (normalise.get("request_verbs") or {}).items()},
         intents=intents,
         scopes=scopes,
         default_scope=str(list_spec.get("default_scope", "all")),
         # leading words ("ну", "бот,") go the way of command words
         title_prefix=_anchored(
-            [alternation(normalise["leading"]), *(add.get("strip_prefixes", []) or [])], macros
+            [alternation([*normalise["leading"], *(normalise.get("requests") or [])]),
+             *(add.get("strip_prefixes", []) or [])],
+            macros,
         ),
         title_words=re.compile(rf"(?<!\w){alternation(strip_words)}(?!\w)"),
         title_trailing=frozenset(fold(w) for w in add.get("trailing_words", []) or []),
