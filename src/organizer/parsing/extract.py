@@ -31,6 +31,7 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
                 and name == "clock_bare"
                 and prep_of(match) in grammar.loose_prepositions
                 and not _said_half(match, grammar)
+                and not (_after_date(pieces, flat, start) and not match.groupdict().get("mer"))
             ):
                 continue  # "на 5" is a time only in a reschedule ("перенеси 3 на 5")
             if match.groupdict().get("mmw") and match.start("mmw") + 1 not in words_end:
@@ -58,6 +59,11 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
     if loose:
         pieces = _moved_from(pieces, flat)
     return join_repeats(pieces, flat)
+
+
+def _after_date(pieces: list[Piece], flat: str, start: int) -> bool:
+    """ "на завтра на девять": right after a date, "на N" is its time."""
+    return any(p.kind == DATE and not flat[p.end : start].strip() for p in pieces)
 
 
 def _said_half(match: re.Match[str], grammar: TimeGrammar) -> bool:
