@@ -116,9 +116,16 @@ def _is_last(text: str, last: frozenset[str]) -> bool:
     return all(w in last or _TASK_NOUN.match(w) for w in words[1:]) and len(words) <= 3
 
 
+# A dictated correction inside a reference keeps the last one: "отмени 2 ой нет 3" is 3.
+_REF_CORRECTION = re.compile(
+    r"\s(?:ой\s+|а\s+)?(?:нет|точнее|вернее|то\s+есть|i\s+mean|sorry|no)\s+(?=\S)", re.IGNORECASE
+)
+
+
 def make_ref(original: str, grammar: Grammar, spans: Iterable[tuple[int, int]] = ()) -> str | None:
     """A task reference: a list number ("3"), words of a title ("молоко"), or `LAST`."""
     text = tidy(blank(original, spans))
+    text = _REF_CORRECTION.split(text)[-1]
     if (nth := _ordinal(text, grammar.ref_ordinals)) is not None:
         return str(nth)
     if grammar.ref_last and _is_last(text, grammar.ref_last):
