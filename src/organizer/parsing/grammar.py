@@ -163,8 +163,9 @@ def _compile(pattern: str, macros: Mapping[str, Any]) -> re.Pattern[str]:
 def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
     """An intent's patterns as one regex, tried in order (one compile instead of many).
 
-    Each pattern's named groups get a suffix ("ref" -> "ref__2") because a regex
-    may not name two groups alike; `group_span` finds whichever took part.
+    Each pattern's named groups get a suffix ("ref" -> "ref__2"), in references and
+    conditionals too, because a regex may not name two groups alike; `group_span` finds
+    whichever took part.
     """
     if not patterns:
         return re.compile("(?!)")
@@ -174,6 +175,7 @@ def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[s
         suffix = f"__{index}"
         expanded = _GROUP_NAME.sub(rf"\g<1>\g<2>{suffix}>", expanded)
         expanded = _GROUP_REF.sub(rf"(?P=\g<1>{suffix})", expanded)
+        expanded = _GROUP_IF.sub(rf"(?(\g<1>{suffix})", expanded)
         parts.append(f"(?:{expanded})")
     return re.compile("|".join(parts))
 
@@ -188,6 +190,7 @@ def group_span(match: re.Match[str], name: str) -> tuple[int, int] | None:
 
 _GROUP_NAME = re.compile(r"(\(\?P<)(\w+)>")
 _GROUP_REF = re.compile(r"\(\?P=(\w+)\)")
+_GROUP_IF = re.compile(r"\(\?\(([A-Za-z_]\w*)\)")  # "(?(name)yes|no)": did group `name` match
 
 
 def _anchored(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
