@@ -81,8 +81,13 @@ _CORRECTION = re.compile(
 )
 
 
+# "в одиннадцать, не в двенадцать": the first is meant, the second is denied.
+_NOT = re.compile(r"(?:а\s+)?(?:не|not)")
+
+
 def _corrected(pieces: list[Piece], flat: str) -> list[Piece]:
-    """The corrected expression is dropped; the correction's span covers both."""
+    """The corrected expression is dropped ("в пятницу нет в субботу" is Saturday), and so is
+    a denied one ("в пятницу, не в субботу" is Friday); the span covers both."""
     out: list[Piece] = []
     for piece in pieces:
         last = out[-1] if out else None
@@ -93,12 +98,21 @@ def _corrected(pieces: list[Piece], flat: str) -> list[Piece]:
         ):
             out[-1] = replace(piece, start=last.start, clock=_same_half(last, piece))
             continue
+        if (
+            last is not None
+            and last.kind == piece.kind
+            and _NOT.fullmatch(flat[last.end : piece.start].strip(" ,"))
+        ):
+            # "в пятницу, не в субботу": Friday; "в 5, не в 6 вечера": 17:00
+            out[-1] = replace(last, end=piece.end, clock=_same_half(piece, last))
+            continue
         out.append(piece)
     return out
 
 
 def _same_half(said: Piece, corrected: Piece) -> Clock | None:
-    """ "в семь вечера нет в восемь": the correction keeps the evening said before it."""
+    """ "в семь вечера нет в восемь": the correction keeps the evening said before it
+    (and "в 5, не в 6 вечера" the evening said after)."""
     new, old = corrected.clock, said.clock
     if new is None or old is None or new.meridiem is not None or new.padded:
         return new
