@@ -55,6 +55,10 @@ def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
     if detected is None:
         return _task(message, now, grammar, lang)
     intent, match = detected.intent, detected.match
+    if match is not None and group_span(match, "untimed") is not None and find_pieces(
+        message.flat, grammar.time
+    ):
+        return _task(message, now, grammar, lang)  # "я записалась к врачу на пятницу"
     if intent in ("complete_task", "cancel_task"):
         return Parsed(intent, ref=_ref(message, match, grammar), lang=lang)
     if intent == "reschedule_task":
