@@ -12,10 +12,10 @@ what a match means is decided by the handlers (rules.py, dates.py, repeat.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import time
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from organizer.parsing.patterns import B, E, Vocabulary
@@ -94,15 +94,32 @@ class TimeGrammar:
     clock_prepositions: frozenset[str]
     loose_prepositions: frozenset[str]  # a bare "на 11" is a time only in a reschedule
     numerals_source: str  # number words, read as digits before the rules run
-    counted_after: re.Pattern[str]  # a unit or counted thing right after a number
-    not_due: re.Pattern[str]  # matches the end of a text whose next date is not a due date
-    rule_sources: tuple[tuple[str, str], ...]  # RULE_ORDER and each rule's regex
+    not_due_source: str  # matches the end of a text whose next date is not a due date
+    make_vocabulary: Callable[[], Vocabulary] = field(compare=False, repr=False)
 
     # The rules are written from escaped canon words and this package's templates, so they
-    # cannot fail to compile for any canon that passed its checks: they compile when a
-    # message is first read, not when the canon loads. The worker and the API load the
-    # canon only for its replies and never pay for them. (The canon's own regexes, which
-    # can be wrong, are compiled at load: see grammar.build_grammar.)
+    # cannot fail to compile for any canon that passed its checks: they are written and
+    # compiled when a message is first read, not when the canon loads. The worker and the
+    # API load the canon only for its replies and never pay for them. (The canon's own
+    # regexes, which can be wrong, are compiled at load: see grammar.build_grammar.)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return self.make_vocabulary()
+
+    @cached_property
+    def rule_sources(self) -> tuple[tuple[str, str], ...]:
+        """RULE_ORDER and each rule's regex."""
+        return tuple((name, self.vocabulary.rule(name)) for name in RULE_ORDER)
+
+    @cached_property
+    def counted_after(self) -> re.Pattern[str]:
+        """A unit or counted thing right after a number."""
+        return re.compile(self.vocabulary.counted_after)
+
+    @cached_property
+    def not_due(self) -> re.Pattern[str]:
+        return re.compile(self.not_due_source)
 
     @cached_property
     def loose_rules(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -193,7 +210,7 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
     named = {n: PartOfDay(_hhmm(p["at"]), p["meridiem"]) for n, p in spec["parts_of_day"].items()}
     parts = {_key(w): named[n] for n, p in spec["parts_of_day"].items() for w in p["words"]}
     phrases, repeat_parts = _repeat_phrases(spec["repeat"], named)
-    v = Vocabulary(spec, numbers, weekdays, months, units, parts, {**phrases, **repeat_parts})
+    repeat_words = {**phrases, **repeat_parts}
     return TimeGrammar(
         numbers=numbers,
         relative_days={k: int(n) for k, n in folded_map(spec["relative_days"]).items()},
@@ -222,9 +239,10 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         clock_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["clock_prepositions"]),
         loose_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["loose_prepositions"]),
         numerals_source=rf"{B}{numbers.pattern}{E}",
-        counted_after=re.compile(v.counted_after),
-        not_due=re.compile(rf"{B}{alternation(spec['not_due_after'])}\s*$"),
-        rule_sources=tuple((name, v.rule(name)) for name in RULE_ORDER),
+        not_due_source=rf"{B}{alternation(spec['not_due_after'])}\s*$",
+        make_vocabulary=partial(
+            Vocabulary, spec, numbers, weekdays, months, units, parts, repeat_words
+        ),
     )
 
 
