@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from organizer.parsing.pieces import DATE, INVALID, Clock, Piece
+from organizer.parsing.pieces import DATE, INVALID, PART, Clock, Piece
 from organizer.parsing.repeat import join_repeats
 from organizer.parsing.rules import HANDLERS, clock_range_end, prep_of
 from organizer.parsing.timegrammar import TimeGrammar
@@ -55,7 +55,7 @@ def find_pieces(flat: str, grammar: TimeGrammar, *, loose: bool = False) -> list
             pieces.append(piece)
             taken[start:end] = b"\x01" * (end - start)
     pieces.sort(key=lambda p: p.start)
-    pieces = _corrected(pieces, flat)
+    pieces = _one_part(_corrected(pieces, flat), flat, grammar)
     if loose:
         pieces = _moved_from(pieces, flat)
     return join_repeats(pieces, flat)
@@ -79,6 +79,23 @@ _CORRECTION = re.compile(
     r"(?:ой\s+|а\s+)?(?:нет|точнее|вернее|то\s+есть|no|no\s+wait|sorry|i\s+mean|actually)"
     r"(?:\s+(?:лучше|давай|wait|make\s+it))?"
 )
+
+
+def _one_part(pieces: list[Piece], flat: str, grammar: TimeGrammar) -> list[Piece]:
+    """Two words for one part of the day side by side are one: "утром перед работой"."""
+    out: list[Piece] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.kind == piece.kind == PART
+            and grammar.parts.get(last.part or "") == grammar.parts.get(piece.part or "")
+            and not flat[last.end : piece.start].strip()
+        ):
+            out[-1] = replace(last, end=piece.end)
+            continue
+        out.append(piece)
+    return out
 
 
 # "в одиннадцать, не в двенадцать": the first is meant, the second is denied.
