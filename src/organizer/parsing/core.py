@@ -55,9 +55,7 @@ def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
     if detected is None:
         return _task(message, now, grammar, lang)
     intent, match = detected.intent, detected.match
-    if match is not None and group_span(match, "untimed") is not None and find_pieces(
-        message.flat, grammar.time
-    ):
+    if match is not None and _needs_other_timing(match, message, grammar):
         return _task(message, now, grammar, lang)  # "я записалась к врачу на пятницу"
     if intent in ("complete_task", "cancel_task"):
         return Parsed(intent, ref=_ref(message, match, grammar), lang=lang)
@@ -70,6 +68,17 @@ def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
     if intent == "set_reminder_lead":
         return _reminder_lead(message, match, grammar, lang)
     return Parsed(intent, lang=lang)
+
+
+def _needs_other_timing(match: re.Match[str], message: Message, grammar: Grammar) -> bool:
+    """A pattern with the empty group `untimed` counts only when no date or time is said
+    ("я купила корм"), one with `timed` only when one is ("созвон лучше на четверг")."""
+    untimed = group_span(match, "untimed") is not None
+    timed = group_span(match, "timed") is not None
+    if not untimed and not timed:
+        return False
+    said = bool(find_pieces(message.flat, grammar.time, loose=timed))
+    return said if untimed else not said
 
 
 def _with_typo_fixed(message: Message, grammar: Grammar) -> tuple[Message, Detected | None]:
