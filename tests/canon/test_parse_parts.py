@@ -92,3 +92,33 @@ def test_the_last_task_is_a_reference_the_task_service_reads(canon: Canon) -> No
         assert (got.intent, got.ref) == (intent, LAST)
     # with the verb first it stays the undo of DESIGN.md
     assert parse("отмени последнее", NOW, "Europe/Moscow", canon).intent == "undo"
+
+
+def test_conditionals_in_patterns_get_the_group_suffix_too() -> None:
+    from organizer.parsing.grammar import _one_pattern
+
+    pattern = _one_pattern(["a", "(?:x|(?P<y>y))+(?(y)|(?!))"], {})
+    assert pattern.fullmatch("xy") and not pattern.fullmatch("xx")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("я купила корм для кошки", "complete_task"),  # `untimed`: no date or time said
+        ("я записалась к врачу на пятницу в 10", "add_task"),
+        ("созвон лучше на четверг", "reschedule_task"),  # `timed`: a date is said
+        ("купить молоко лучше на рынке", "add_task"),
+        ("а можно перенести встречу на 17:00", "reschedule_task"),  # a request, then a verb
+        ("перенести встречу на завтра", "add_task"),
+    ],
+)
+def test_patterns_that_depend_on_a_time_or_a_request(canon: Canon, text: str, intent: str) -> None:
+    assert parse(text, NOW, "Europe/Moscow", canon).intent == intent
+
+
+def test_a_correction_or_a_denial_between_two_times(canon: Canon) -> None:
+    said = parse("в пятницу в семь вечера нет в восемь ужин", NOW, "Europe/Moscow", canon)
+    assert (said.due_date, said.due_time) == (date(2025, 3, 14), time(20, 0))
+    denied = parse("в субботу в одиннадцать не в двенадцать футбол", NOW, "Europe/Moscow", canon)
+    assert (denied.due_time, denied.title) == (time(11, 0), "футбол")
+    assert parse("отмени 2 ой нет 3", NOW, "Europe/Moscow", canon).ref == "3"
