@@ -40,7 +40,7 @@ SWEEP_S = 300.0
 RETRY_FIRST_S, RETRY_MAX_S = 5.0, 300.0
 SWEEP_CHUNK = 50
 _TASK_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
-               "task.cancelled", "task.reopened")
+               "task.cancelled", "task.reopened", "task.advanced")
 Clock = Callable[[], Any]
 ClientFactory = Callable[[Settings, Wait], CalendarClient]
 
