@@ -111,17 +111,20 @@ class Series:
         return _split(found, timed)
 
     def missed(self, now: datetime, lead_min: int) -> tuple[date, time | None] | None:
-        """The latest occurrence after the current one whose reminder time has come by
-        `now` (its due time less `lead_min`; the start of its day when it has no time), or
-        None when no later occurrence has begun yet."""
+        """Once the current occurrence is past: the latest later occurrence whose reminder
+        time has come by `now` (its due time less `lead_min`; the start of its day when it
+        has no time). None while there is none."""
         rule, timed = self._rule()
         local_now = now.astimezone(ZoneInfo(self.tz)).replace(tzinfo=None)
+        after = self._after()
+        if after > local_now:
+            return None  # the current occurrence is still ahead: nothing is missed yet
         if timed:
             limit = local_now + timedelta(minutes=lead_min)
         else:
             limit = datetime.combine(local_now.date(), _END_OF_DAY)
         found = rule.before(limit, inc=True)
-        if found is None or found <= self._after():
+        if found is None or found <= after:
             return None
         if timed and _instant(found, self.tz) - timedelta(minutes=lead_min) > now:
             return None  # the hour a DST change repeats: not yet after all

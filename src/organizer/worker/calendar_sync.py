@@ -232,7 +232,8 @@ class CalendarSync:
 
     def _out_of_sync(self) -> list[str]:
         cal = self.settings.google_calendar_id or ""
-        return [task["id"] for task, link in self._rows(None) if plan(task, link, cal)]
+        lang = self.settings.default_lang
+        return [task["id"] for task, link in self._rows(None) if plan(task, link, cal, lang)]
 
     def _rows(self, task_id: str | None) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
         t_cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
@@ -261,7 +262,7 @@ class CalendarSync:
         if rows:
             task, link = rows[0]
             owner = task["owner"]
-            action = plan(task, link, self.client.calendar_id)
+            action = plan(task, link, self.client.calendar_id, self.settings.default_lang)
         outcome: Sequence[e.Event] = []
         if action is not None:
             try:
