@@ -57,3 +57,18 @@ async def test_a_date_that_does_not_exist_creates_nothing(running_bot: RunningBo
     assert "«30 февраля»" in moved["text"]
     (task,) = running_bot.tasks(ALICE)
     assert task["due_time"] == "10:00" and task["version"] == 1
+
+
+async def test_the_done_button_moves_a_repeating_task_on(running_bot: RunningBot) -> None:
+    from tests.bot.test_conversation import buttons, press
+
+    reply = await running_bot.say(ALICE, "ежедневно в 08:00 выпить таблетку")
+    (task,) = running_bot.tasks(ALICE)
+    assert buttons(reply) == [f"done:{task['id']}", f"cancel:{task['id']}"]
+    edited = await press(running_bot, ALICE, reply, f"done:{task['id']}")
+    assert edited["text"].startswith("👍 Готово: выпить таблетку. Следующий раз: ")
+    assert buttons(edited) == [f"done:{task['id']}", f"cancel:{task['id']}"]
+    (moved,) = running_bot.tasks(ALICE)
+    assert moved["status"] == "open"
+    assert date.fromisoformat(str(moved["due_date"])) == (
+        date.fromisoformat(str(task["due_date"])) + timedelta(days=1))

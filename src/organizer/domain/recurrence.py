@@ -98,7 +98,11 @@ class Series:
         return after
 
     def _rule(self) -> tuple[Any, bool]:
-        start, timed = _moment(self.start)
+        # The slot is an occurrence of the rule, so counting from it gives the same later
+        # occurrences as counting from the start, without walking the whole past series.
+        # Only COUNT needs the real start: it counts from there.
+        anchor = self.start if "COUNT=" in self.rule else self.slot
+        start, timed = _moment(anchor)
         return _compiled(self.rule, start), timed
 
     def next(self) -> tuple[date, time | None] | None:
