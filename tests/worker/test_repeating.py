@@ -100,3 +100,34 @@ def _events(conn: sqlite3.Connection) -> list:  # type: ignore[type-arg]
     from organizer.store.events import EventStore
 
     return list(EventStore(conn).read_all())
+
+
+def test_without_reminders_the_worker_still_passes_missed_occurrences(
+    make_settings: object, clock: Clock,
+) -> None:
+    import threading
+
+    from organizer.store.db import connect
+    from organizer.worker.runner import Worker
+
+    settings = make_settings(GOOGLE_CALENDAR_ID="")  # type: ignore[operator]
+    conn = connect(settings.db_path)
+    service = TaskService(conn, clock)
+    task_id = add_repeating(service, "выпить таблетку", "2026-03-03", "08:00", "FREQ=DAILY")
+    clock.now = utc("2026-03-05T09:00:00+03:00")
+    worker = Worker(settings, clock=clock)
+    assert worker.reminders_off is not None
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,))
+    thread.start()
+    try:
+        for _ in range(100):
+            task = service.get(task_id)
+            if task is not None and task["due_date"] == "2026-03-05":
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=15)
+        conn.close()
+    assert task is not None and (task["due_date"], task["due_time"]) == ("2026-03-05", "08:00")
