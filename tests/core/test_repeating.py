@@ -159,6 +159,8 @@ def test_a_date_only_series_repeats_by_day() -> None:
     ("FREQ=WEEKLY;BYDAY=XX", "cannot be read"),
     ("FREQ=DAILY;INTERVAL=x", "cannot be read"),
     ("FREQ=DAILY;" + "BYHOUR=1;" * 80, "too long"),
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "no such month has"),
+    ("FREQ=MINUTELY;BYMONTHDAY=30", "hourly or finer"),
 ])
 def test_a_rule_that_cannot_be_computed_is_one_clear_error(rule: str, says: str) -> None:
     with pytest.raises(InvalidRepeat, match=says) as caught:

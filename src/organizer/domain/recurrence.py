@@ -27,6 +27,8 @@ _KNOWN = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH"
           "BYMINUTE", "BYSETPOS", "BYYEARDAY", "BYWEEKNO", "WKST", "BYSECOND"}
 _FREQS = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY"}
 _END_OF_DAY = time(23, 59, 59)
+_DAY_FILTERS = {"BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS"}
+_LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def normalise(rule: str) -> str:
@@ -46,7 +48,21 @@ def normalise(rule: str) -> str:
         raise InvalidRepeat(f"the repeat rule {rule!r} needs FREQ=DAILY, WEEKLY, MONTHLY, "
                             "YEARLY, HOURLY or MINUTELY")
     _compiled(text, datetime(2000, 1, 1, 9, 0))  # raises InvalidRepeat when it cannot
+    _refuse_endless(rule, parts)
     return text
+
+
+def _refuse_endless(rule: str, parts: dict[str, str]) -> None:
+    """Refuse rules whose search for a next time could run for minutes: days no month has
+    ("BYMONTH=2;BYMONTHDAY=30"), and day filters under an hourly or finer rule."""
+    if parts["FREQ"] in ("HOURLY", "MINUTELY") and set(parts) & _DAY_FILTERS:
+        raise InvalidRepeat(f"the repeat rule {rule!r} picks days under an hourly or finer "
+                            "rule; say the days with a daily or weekly rule")
+    if "BYMONTH" in parts and "BYMONTHDAY" in parts:
+        months = [int(m) for m in parts["BYMONTH"].split(",")]
+        days = [abs(int(d)) for d in parts["BYMONTHDAY"].split(",")]
+        if not any(day <= _LONGEST[month - 1] for month in months for day in days):
+            raise InvalidRepeat(f"the repeat rule {rule!r} names a day no such month has")
 
 
 def parts_of(rule: str) -> dict[str, str]:
