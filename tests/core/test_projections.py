@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
@@ -103,6 +103,10 @@ def run(service: TaskService, step: tuple) -> None:  # type: ignore[type-arg]
 @hyp_settings(max_examples=60, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(command, min_size=1, max_size=25))
+@example(steps=[("add_repeat", "1", "таблетки", date(2026, 12, 1), time(9, 0),
+                 "FREQ=DAILY;COUNT=4"), ("done", "1", 1), ("done", "1", 1), ("undo", "1"),
+                ("missed", "1", 1), ("move", "1", 1, date(2027, 1, 2), None), ("done", "1", 1),
+                ("undo", "1"), ("done", "1", 1)])
 def test_any_command_sequence_projects_like_a_rebuild(tmp_path: Path, steps: list) -> None:  # type: ignore[type-arg]
     import uuid
 
