@@ -28,7 +28,7 @@ Clock = Callable[[], datetime]
 Rows = list[dict[str, Any]]
 MAX_ATTEMPTS = 5
 _UNDOABLE_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
-                   "task.cancelled", "task.reopened")
+                   "task.cancelled", "task.reopened", "task.advanced")
 
 
 def utcnow() -> datetime:

@@ -40,7 +40,7 @@ SWEEP_S = 300.0
 RETRY_FIRST_S, RETRY_MAX_S = 5.0, 300.0
 SWEEP_CHUNK = 50
 _TASK_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
-               "task.cancelled", "task.reopened")
+               "task.cancelled", "task.reopened", "task.advanced")
 Clock = Callable[[], Any]
 ClientFactory = Callable[[Settings, Wait], CalendarClient]
 
@@ -232,7 +232,8 @@ class CalendarSync:
 
     def _out_of_sync(self) -> list[str]:
         cal = self.settings.google_calendar_id or ""
-        return [task["id"] for task, link in self._rows(None) if plan(task, link, cal)]
+        lang = self.settings.default_lang
+        return [task["id"] for task, link in self._rows(None) if plan(task, link, cal, lang)]
 
     def _rows(self, task_id: str | None) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
         t_cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
@@ -261,7 +262,7 @@ class CalendarSync:
         if rows:
             task, link = rows[0]
             owner = task["owner"]
-            action = plan(task, link, self.client.calendar_id)
+            action = plan(task, link, self.client.calendar_id, self.settings.default_lang)
         outcome: Sequence[e.Event] = []
         if action is not None:
             try:
