@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, date, datetime, time
 
 from organizer.app.tasks import TaskService
+from organizer.app.users import UserService
 from organizer.domain.commands import AddTask, CompleteTask, Undo
 from organizer.settings import Settings
 from organizer.store.rebuild import verify
@@ -131,3 +132,15 @@ def test_without_reminders_the_worker_still_passes_missed_occurrences(
         thread.join(timeout=15)
         conn.close()
     assert task is not None and (task["due_date"], task["due_time"]) == ("2026-03-05", "08:00")
+
+
+def test_the_rule_in_the_event_speaks_the_owners_language(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    UserService(conn).set_lang("111", "en")
+    sync = make_sync(settings, conn, clock)
+    add_repeating(service, "standup", "2026-03-02", "09:00", "FREQ=WEEKLY;BYDAY=MO")
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert event["description"] == "↻ Repeats: every Monday"
