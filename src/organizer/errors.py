@@ -19,7 +19,8 @@
         ├── AmbiguousRef
         ├── InvalidTransition
         ├── NothingToUndo
-        └── InvalidLead        a reminder lead time out of range
+        ├── InvalidLead        a reminder lead time out of range
+        └── InvalidRepeat      a repeat rule (RRULE) this code cannot compute
 
 Entry points catch OrganizerError and turn it into their own output:
 one `Error: ...` line in the CLI, a 4xx in the API, a reply in the bot.
@@ -122,3 +123,7 @@ class InvalidLead(DomainError):
         super().__init__(f"reminder lead time {value!r}: {problem.replace('_', ' ')}")
         self.problem = problem
         self.value = value
+
+
+class InvalidRepeat(DomainError):
+    """A repeat rule (RFC 5545 RRULE) that cannot be read or computed."""

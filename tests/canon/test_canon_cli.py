@@ -106,7 +106,7 @@ def test_parse_without_canon_exits_2_naming_the_path(env: dict[str, str], tmp_pa
 def test_canon_check_ok(env: dict[str, str], tmp_path: Path) -> None:
     result = _run(["canon", "check"], env, tmp_path)
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"ok: {CANON_FILE} version 2.2.0 sha256 ")
+    assert result.stdout.startswith(f"ok: {CANON_FILE} version 2.3.0 sha256 ")
 
 
 def test_canon_check_lists_every_issue(tmp_path: Path, env: dict[str, str]) -> None:

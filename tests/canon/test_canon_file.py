@@ -30,7 +30,7 @@ def _line_of(text: str, needle: str, occurrence: int = 1) -> int:
 
 def test_repository_canon_is_valid(canon: Canon) -> None:
     assert check_canon(CANON_FILE) == []
-    assert canon.version == "2.2.0"
+    assert canon.version == "2.3.0"
     assert len(canon.sha256) == 64
     assert canon.path == CANON_FILE
 
@@ -52,7 +52,7 @@ def test_missing_file_names_path_and_fix(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error_has_its_location(tmp_path: Path) -> None:
-    text = GOOD.replace('version: "2.2.0"', 'version: "2.2.0\n  oops: [', 1)
+    text = GOOD.replace('version: "2.3.0"', 'version: "2.3.0\n  oops: [', 1)
     path = _write(tmp_path, text)
     [issue] = check_canon(path)
     assert issue.key == "(document)"
@@ -143,7 +143,7 @@ def test_reply_placeholders_must_match_between_languages(tmp_path: Path) -> None
 
 def test_missing_required_reply_and_unknown_key(tmp_path: Path) -> None:
     text = GOOD.replace("  tz_invalid:\n", "  tz_wrong:\n", 1).replace(
-        'version: "2.2.0"', 'version: "2.2.0"\nextra: 1', 1
+        'version: "2.3.0"', 'version: "2.3.0"\nextra: 1', 1
     )
     path = _write(tmp_path, text)
     messages = {i.key: i.message for i in check_canon(path)}

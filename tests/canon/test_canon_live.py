@@ -20,7 +20,7 @@ GOOD = CANON_FILE.read_text(encoding="utf-8")
 
 
 def _version(text: str, version: str) -> str:
-    return text.replace('version: "2.2.0"', f'version: "{version}"', 1)
+    return text.replace('version: "2.3.0"', f'version: "{version}"', 1)
 
 
 def _edit_in_place(path: Path, text: str) -> None:
@@ -92,7 +92,7 @@ async def test_invalid_edit_keeps_the_last_good_canon_and_logs_once(
     errors = [r for r in caplog.records if r.name == "organizer.canon"]
     assert len(errors) == 1
     message = errors[0].getMessage()
-    assert "\n" not in message and "keeping version 2.2.0" in message and str(canon_path) in message
+    assert "\n" not in message and "keeping version 2.3.0" in message and str(canon_path) in message
     _replace_atomically(canon_path, _version(GOOD, "2.0.4"))
     await _until(lambda: watching.current.version == "2.0.4")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -17,14 +18,26 @@ def cli_env(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def test_a_repeating_task_is_added_once_with_a_note(cli_env: dict[str, str]) -> None:
-    added = organizer(cli_env, "task", "add", "каждый понедельник в 9:00 планёрка")
-    assert added.returncode == 0, added.stderr
-    assert added.stdout.startswith("added 1. планёрка — ") and "09:00 [open]" in added.stdout
-    assert added.stderr == (
-        "note: repeating tasks are not supported yet (FREQ=WEEKLY;BYDAY=MO); "
-        "this is one task, for the first occurrence\n"
-    )
+def test_a_repeating_task_is_added_listed_done_and_undone(cli_env: dict[str, str]) -> None:
+    added = organizer(cli_env, "task", "add", "каждый понедельник в 09:00 планёрка")
+    assert (added.returncode, added.stderr) == (0, "")
+    (task,) = json.loads(organizer(cli_env, "task", "list", "--json").stdout)
+    first = date.fromisoformat(task["due_date"])
+    assert (task["repeat"], task["due_time"], first.weekday()) == (
+        "FREQ=WEEKLY;BYDAY=MO", "09:00", 0)
+    assert added.stdout == f"added 1. планёрка — {first} 09:00 ↻ каждый понедельник [open]\n"
+    table = organizer(cli_env, "task", "list")
+    assert "↻ каждый пн" in table.stdout
+    done = organizer(cli_env, "task", "done", "1")
+    following = first + timedelta(days=7)
+    assert done.stdout == (
+        f"done this time: 1. планёрка — next {following} 09:00 ↻ каждый понедельник [open]\n")
+    undone = organizer(cli_env, "task", "undo")
+    assert undone.stdout == f"undone: 1. планёрка — {first} 09:00 ↻ каждый понедельник [open]\n"
+    events = organizer(cli_env, "events", "tail", "--json")
+    types = [ev["type"] for ev in json.loads(events.stdout)]
+    assert types[-3:] == ["task.created", "task.advanced", "task.advanced"]
+    assert organizer(cli_env, "projections", "verify").returncode == 0
 
 
 def test_a_date_that_does_not_exist_changes_nothing(cli_env: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
@@ -30,8 +30,15 @@ titles = st.text(alphabet="абвгд xyz🙂", min_size=1, max_size=12)
 dates = st.none() | st.dates(date(2026, 1, 1), date(2027, 12, 31))
 times = st.none() | st.times().map(lambda t: t.replace(second=0, microsecond=0))
 refs = st.integers(1, 6)
+rules = st.sampled_from(["FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,WE", "FREQ=MONTHLY;BYMONTHDAY=31",
+                         "FREQ=DAILY;COUNT=3", "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
+                         "FREQ=HOURLY;INTERVAL=5"])
 command = st.one_of(
     st.tuples(st.just("add"), st.sampled_from(OWNERS), titles, dates, times),
+    # repeating tasks: done advances them, undo moves them back, the worker's missed advance
+    st.tuples(st.just("add_repeat"), st.sampled_from(OWNERS), titles,
+              st.dates(date(2026, 1, 1), date(2027, 12, 31)), times, rules),
+    st.tuples(st.sampled_from(["done", "done", "missed"]), st.sampled_from(OWNERS), refs),
     st.tuples(st.sampled_from(["done", "cancel", "reopen"]), st.sampled_from(OWNERS), refs),
     st.tuples(st.just("retitle"), st.sampled_from(OWNERS), refs, titles),
     st.tuples(st.just("move"), st.sampled_from(OWNERS), refs, dates, times),
@@ -62,6 +69,10 @@ def run(service: TaskService, step: tuple) -> None:  # type: ignore[type-arg]
     if kind == "add":
         service.execute(c.AddTask(owner, step[2], step[3], step[4], "Europe/Moscow"))
         return
+    if kind == "add_repeat":
+        service.execute(c.AddTask(owner, step[2], step[3], step[4], "Europe/Moscow",
+                                  repeat=step[5]))
+        return
     if kind == "undo":
         service.execute(c.Undo(owner))
         return
@@ -83,14 +94,19 @@ def run(service: TaskService, step: tuple) -> None:  # type: ignore[type-arg]
         return
     made = {"done": lambda: c.CompleteTask(task_id), "cancel": lambda: c.CancelTask(task_id),
             "reopen": lambda: c.ReopenTask(task_id),
+            "missed": lambda: c.AdvanceMissed(task_id, service.clock() + timedelta(days=40), 15),
             "retitle": lambda: c.RetitleTask(task_id, step[3]),
             "move": lambda: c.RescheduleTask(task_id, step[3], step[4], "Europe/Moscow")}[kind]()
     service.execute(made)
 
 
-@hyp_settings(max_examples=40, deadline=None,
+@hyp_settings(max_examples=60, deadline=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(command, min_size=1, max_size=25))
+@example(steps=[("add_repeat", "1", "таблетки", date(2026, 12, 1), time(9, 0),
+                 "FREQ=DAILY;COUNT=4"), ("done", "1", 1), ("done", "1", 1), ("undo", "1"),
+                ("missed", "1", 1), ("move", "1", 1, date(2027, 1, 2), None), ("done", "1", 1),
+                ("undo", "1"), ("done", "1", 1)])
 def test_any_command_sequence_projects_like_a_rebuild(tmp_path: Path, steps: list) -> None:  # type: ignore[type-arg]
     import uuid
 

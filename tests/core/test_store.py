@@ -84,3 +84,14 @@ def test_writers_wait_for_the_lock_instead_of_failing(settings: Settings,
     assert time.monotonic() - started >= 0.4
     released.join()
     other.close()
+
+
+def test_every_connection_is_wal_and_syncs_each_commit(tmp_path: Path) -> None:
+    # A commit the bot has confirmed must survive a power cut: FULL (2), not NORMAL (1).
+    conn = connect(tmp_path / "policy.db", create=True)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    finally:
+        conn.close()

@@ -31,7 +31,7 @@ MAX_ATTEMPTS = 5
 # "последнюю задачу сделал", "последнюю отмени", "done with the last one".
 LAST_REF = "last"
 _UNDOABLE_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
-                   "task.cancelled", "task.reopened")
+                   "task.cancelled", "task.reopened", "task.advanced")
 
 
 def utcnow() -> datetime:

@@ -16,11 +16,10 @@ def _parse(text: str, settings: Settings, now: datetime):  # type: ignore[no-unt
     return parse(text, now, settings.default_tz, load_canon(settings.canon_path))
 
 
-def read_task(
-    text: str, owner: str, settings: Settings, *, now: datetime
-) -> tuple[AddTask, str | None]:
-    """An AddTask from text such as "завтра в 10 позвонить маме", and the RRULE when the
-    text asks for repetition (not supported yet: the task is its first occurrence).
+def read_task(text: str, owner: str, settings: Settings, *, now: datetime) -> AddTask:
+    """An AddTask from text such as "завтра в 10 позвонить маме"; text that asks for
+    repetition ("каждый понедельник в 9 планёрка") gives a repeating task, due at its
+    first occurrence, with the rule (an RFC 5545 RRULE) in `repeat`.
 
     `task add` always adds: text the bot would read as another intent
     ("готово 3") becomes the title as written. A date that does not exist
@@ -30,8 +29,8 @@ def read_task(
     if parsed.intent == "add_task" and parsed.title:
         _refuse_invalid(parsed.invalid_date)
         return AddTask(owner, parsed.title, parsed.due_date, parsed.due_time,
-                       settings.default_tz, text), parsed.repeat
-    return AddTask(owner, text, None, None, settings.default_tz, text), None
+                       settings.default_tz, text, repeat=parsed.repeat)
+    return AddTask(owner, text, None, None, settings.default_tz, text)
 
 
 def _refuse_invalid(said: str | None) -> None:

@@ -21,6 +21,7 @@ from organizer.bot import preferences
 from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say, task_when, when_text
 from organizer.domain import commands as c
+from organizer.domain.rule_words import describe
 from organizer.domain.users import lead_minutes, reply_language
 from organizer.errors import AmbiguousRef, DomainError, NothingToUndo, TaskNotFound
 from organizer.settings import Settings
@@ -121,11 +122,12 @@ class Conversation:
             return Reply(say(canon, "date_invalid", lang, date=invalid))
         if intent == "add_task" and parsed.title:
             command = c.AddTask(owner, parsed.title, parsed.due_date, parsed.due_time, tz,
-                                msg.text)
+                                msg.text, repeat=getattr(parsed, "repeat", None))
             outcome = self.tasks.execute(command, idempotency_key=msg.key, meta=meta)
             assert outcome.task is not None
-            return self.created(outcome.task, tz, lang, now, _alternative(parsed),
-                                getattr(parsed, "repeat_words", None))
+            # the other reading of an ambiguous hour would move one time, not the rule
+            alternative = None if outcome.task.get("repeat") else _alternative(parsed)
+            return self.created(outcome.task, tz, lang, now, alternative)
         if intent == "list_tasks":
             return self.listing(owner, parsed.scope or "all", tz, lang, now)
         if intent in ("complete_task", "cancel_task") and parsed.ref:
@@ -134,15 +136,15 @@ class Conversation:
             outcome = self.tasks.execute(command_cls(task_id), idempotency_key=msg.key,
                                          meta=meta)
             assert outcome.task is not None
-            return self.state_reply(outcome.task, tz, lang, now)
+            return self.state_reply(outcome.task, tz, lang, now, done=command_cls is c.CompleteTask)
         if intent == "reschedule_task" and parsed.ref and parsed.due_date:
             task_id = self.tasks.resolve(owner, parsed.ref)
             move = c.RescheduleTask(task_id, parsed.due_date, parsed.due_time, tz, msg.text)
             outcome = self.tasks.execute(move, idempotency_key=msg.key, meta=meta)
             assert outcome.task is not None
             moved = self.state_reply(outcome.task, tz, lang, now)
-            note = self.repeat_note(outcome.task, getattr(parsed, "repeat_words", None), tz,
-                                    lang, now)
+            words = getattr(parsed, "repeat_words", None)
+            note = "\n" + say(canon, "repeat_move_only", lang, repeat=words) if words else ""
             return Reply(moved.text + note, moved.buttons)
         if intent == "undo":
             outcome = self.tasks.execute(c.Undo(owner), idempotency_key=msg.key, meta=meta)
@@ -162,8 +164,7 @@ class Conversation:
     # -- replies about tasks -----------------------------------------------------
 
     def created(self, task: dict[str, Any], tz: str, lang: str, now: datetime,
-                alternative: tuple[date, time | None] | None = None,
-                repeat_words: str | None = None) -> Reply:
+                alternative: tuple[date, time | None] | None = None) -> Reply:
         canon = self.canon()
         when = task_when(task, tz, lang, now)
         if when:
@@ -172,7 +173,8 @@ class Conversation:
         else:
             text = say(canon, "task_created_no_time", lang, number=task["number"],
                        title=task["title"])
-        text += self.repeat_note(task, repeat_words, tz, lang, now)
+        if task.get("repeat"):
+            text += "\n" + say(canon, "repeat_set", lang, repeat=describe(task["repeat"], lang))
         alt_label = None
         if alternative is not None:
             today = now.astimezone(ZoneInfo(tz)).date()
@@ -180,18 +182,16 @@ class Conversation:
             text += "\n" + say(canon, "ambiguous_time", lang, when=when, alternative=alt_label)
         return Reply(text, task_buttons(canon, task, lang, alternative, alt_label))
 
-    def repeat_note(self, task: dict[str, Any], repeat_words: str | None, tz: str, lang: str,
-                    now: datetime) -> str:
-        """A line saying that repetition is not supported and this is one task, or ""."""
-        if not repeat_words:
-            return ""
-        return "\n" + say(self.canon(), "repeat_not_supported", lang, repeat=repeat_words,
-                           when=task_when(task, tz, lang, now))
-
-    def state_reply(self, task: dict[str, Any], tz: str, lang: str, now: datetime) -> Reply:
-        """The task's current state in words; open tasks keep their buttons."""
+    def state_reply(self, task: dict[str, Any], tz: str, lang: str, now: datetime,
+                    done: bool = False) -> Reply:
+        """The task's current state in words; open tasks keep their buttons. `done`: the
+        person just did it, so a repeating task that is still open says its next time."""
         canon = self.canon()
         values = {"number": task["number"], "title": task["title"]}
+        if done and task["status"] == "open" and task.get("repeat"):
+            return Reply(say(canon, "task_done_next", lang,
+                             when=task_when(task, tz, lang, now), **values),
+                         task_buttons(canon, task, lang))
         if task["status"] == "done":
             return Reply(say(canon, "task_done", lang, **values))
         if task["status"] == "cancelled":
@@ -214,8 +214,13 @@ class Conversation:
             return Reply(say(canon, "list_empty", lang))
         lines = [say(canon, f"list_header.{scope}", lang, count=len(rows))]
         for task in rows:
+            when = task_when(task, tz, lang, now)
+            if task.get("repeat"):
+                mark = say(canon, "repeat_marker", lang,
+                           repeat=describe(task["repeat"], lang, short=True))
+                when = f"{when} {mark}".strip()
             lines.append(say(canon, "list_item", lang, number=task["number"],
-                             title=task["title"], when=task_when(task, tz, lang, now)).rstrip())
+                             title=task["title"], when=when).rstrip())
         return Reply("\n".join(lines))
 
 

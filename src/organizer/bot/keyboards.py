@@ -94,7 +94,7 @@ def on_press(conv: Conversation, key: str, user_id: int, data: str,
         current = conv.state_reply(task, tz, lang, now)
         return Reply(current.text, current.buttons, answer=str(exc)[:190])
     assert outcome.task is not None
-    reply = conv.state_reply(outcome.task, tz, lang, now)
+    reply = conv.state_reply(outcome.task, tz, lang, now, done=press.action == "done")
     return Reply(reply.text, reply.buttons, answer=reply.text.split("\n")[0][:190])
 
 

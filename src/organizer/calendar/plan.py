@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from organizer.calendar.ids import event_id
+from organizer.domain.rule_words import describe
 
 Row = dict[str, Any]
 EVENT_MINUTES = 30
@@ -47,14 +48,18 @@ def wants_event(task: Row) -> bool:
     return task["status"] in ("open", "done") and bool(task["due_date"] and task["due_time"])
 
 
-def event_body(task: Row) -> Row:
-    """The event's fields as organizer owns them; a patch with this body restores them all."""
+def event_body(task: Row, lang: str = "ru") -> Row:
+    """The event's fields as organizer owns them; a patch with this body restores them all.
+
+    A repeating task's event shows its current occurrence (it moves when the task moves
+    on) and says the rule in words, in `lang`, in its description.
+    """
     zone = ZoneInfo(task["tz"])
     start = datetime.combine(date.fromisoformat(task["due_date"]),
                              time.fromisoformat(task["due_time"])).replace(tzinfo=zone)
     end = start + timedelta(minutes=EVENT_MINUTES)
     done = task["status"] == "done"
-    return {
+    body: Row = {
         "summary": (DONE_PREFIX if done else "") + task["title"],
         "start": {"dateTime": start.isoformat(), "timeZone": task["tz"]},
         "end": {"dateTime": end.isoformat(), "timeZone": task["tz"]},
@@ -62,13 +67,17 @@ def event_body(task: Row) -> Row:
         "transparency": "transparent",
         "extendedProperties": {"private": {TASK_PROPERTY: task["id"]}},
     }
+    if task.get("repeat"):
+        label = "Повторяется" if lang != "en" else "Repeats"
+        body["description"] = f"↻ {label}: {describe(task['repeat'], lang)}"
+    return body
 
 
 def in_sync(task: Row, link: Row | None) -> bool:
     return plan(task, link, "") is None
 
 
-def plan(task: Row, link: Row | None, calendar_id: str) -> Action | None:
+def plan(task: Row, link: Row | None, calendar_id: str, lang: str = "ru") -> Action | None:
     """The one call that brings the calendar in line with `task`, or None when it already is."""
     version = int(task["version"])
     state = link["state"] if link else None
@@ -78,7 +87,7 @@ def plan(task: Row, link: Row | None, calendar_id: str) -> Action | None:
         if known_id and state in ("linked", *MAYBE_EXISTS):
             return Action("delete", task["id"], known_id, generation, version)
         return None
-    body = event_body(task)
+    body = event_body(task, lang)
     if state == "linked" and known_id:
         if int(link["synced_version"]) == version:  # type: ignore[index]
             return None

@@ -33,7 +33,8 @@ REQUIRED_REPLIES = (
     "button_snooze_min", "button_snooze_hours", "remind_set", "remind_current",
     "remind_lead_before", "remind_lead_at_due", "remind_invalid.not_a_number",
     "remind_invalid.negative", "remind_invalid.too_long",
-    "repeat_not_supported", "date_invalid", "lang_current.chosen", "lang_current.telegram",
+    "repeat_set", "repeat_marker", "task_done_next", "repeat_move_only", "date_invalid",
+    "lang_current.chosen", "lang_current.telegram",
     "lang_current.default", "lang_auto", "lang_invalid", "language_name.russian",
     "language_name.english",
 )  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
@@ -25,34 +24,44 @@ def _owner(user: str | None) -> str:
     return user or context.settings().default_owner
 
 
+def _repeat_words(task: dict[str, Any], *, short: bool = False) -> str:
+    """"↻ каждый понедельник" for a repeating task (in DEFAULT_LANG), else ""."""
+    from organizer.domain.rule_words import describe
+
+    if not task.get("repeat"):
+        return ""
+    return "↻ " + describe(task["repeat"], context.settings().default_lang, short=short)
+
+
 def _say(outcome: Any, verb: str) -> None:
     task = outcome.task
     if task is None:
         print(verb)
         return
     when = " ".join(x for x in (task["due_date"], task["due_time"]) if x)
+    if verb == "done" and task["status"] == "open" and task.get("repeat"):
+        verb, when = "done this time:", f"next {when}"  # a repeating task moved on
     suffix = f" — {when}" if when else ""
+    repeat = _repeat_words(task)
+    repeat = f" {repeat}" if repeat else ""
     note = " (already done before)" if outcome.duplicate else ""
-    print(f"{verb} {task['number']}. {task['title']}{suffix} [{task['status']}]{note}")
+    print(f"{verb} {task['number']}. {task['title']}{suffix}{repeat} [{task['status']}]{note}")
 
 
 @task_app.command("add")
 def add(text: str = typer.Argument(..., help="What to do, with an optional date and time."),
         user: str | None = UserOpt) -> None:
-    """Add a task; dates and times in the text are understood as the bot does.
+    """Add a task; dates, times and repetition in the text are understood as the bot does.
 
-    Example: organizer task add "завтра в 10 позвонить маме"
+    Example: organizer task add "каждый понедельник в 9 планёрка"
     """
     from organizer.app.understand import read_task
 
     with context.errors_to_exit():
         settings = context.settings()
         service = _service()
-        command, repeat = read_task(text, _owner(user), settings, now=service.clock())
+        command = read_task(text, _owner(user), settings, now=service.clock())
         _say(service.execute(command, meta={"channel": "cli"}), "added")
-    if repeat:
-        print(f"note: repeating tasks are not supported yet ({repeat}); "
-              "this is one task, for the first occurrence", file=sys.stderr)
 
 
 @task_app.command("list")
@@ -69,9 +78,10 @@ def list_(all_: bool = typer.Option(False, "--all", help="Include done and cance
         context.print_json(rows)
         return
     context.print_table(
-        None, ["owner", "#", "title", "status", "due"],
+        None, ["owner", "#", "title", "status", "due", "repeat"],
         [(r["owner"], r["number"], r["title"], r["status"],
-          " ".join(x for x in (r["due_date"], r["due_time"]) if x)) for r in rows],
+          " ".join(x for x in (r["due_date"], r["due_time"]) if x),
+          _repeat_words(r, short=True)) for r in rows],
     )
 
 
@@ -86,7 +96,7 @@ def _change(ref: str, user: str | None, make: Any, verb: str,
 @task_app.command("done")
 def done(ref: str = typer.Argument(..., help="List number or words of the title."),
          user: str | None = UserOpt) -> None:
-    """Mark a task done.
+    """Mark a task done; a repeating task moves on to its next time and stays open.
 
     Example: organizer task done 3
     """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,7 @@ class AddTask:
     due_time: time | None
     tz: str
     source_text: str | None = None
+    repeat: str | None = None  # an RFC 5545 RRULE; the due date is the first occurrence
     # Filled in by the application layer, which owns ids and numbering.
     task_id: str = ""
     number: int = 0
@@ -40,6 +41,16 @@ class CompleteTask:
 
 
 @dataclass(frozen=True)
+class AdvanceMissed:
+    """Move a repeating task past occurrences nobody did or moved, once the reminder time of
+    a later one has come by `now` (`lead_min` before its due time)."""
+
+    task_id: str
+    now: datetime
+    lead_min: int
+
+
+@dataclass(frozen=True)
 class ReopenTask:
     task_id: str
 
@@ -54,5 +65,6 @@ class Undo:
     owner: str
 
 
-TaskCommand = AddTask | RetitleTask | RescheduleTask | CompleteTask | ReopenTask | CancelTask
+TaskCommand = (AddTask | RetitleTask | RescheduleTask | CompleteTask | ReopenTask | CancelTask
+               | AdvanceMissed)
 Command = TaskCommand | Undo

@@ -30,6 +30,7 @@ class TaskCreated(Event, frozen=True, tag="task.created"):
     due_at: str | None
     tz: str
     source_text: str | None = None
+    repeat: str | None = None  # the RFC 5545 RRULE of a repeating task; due = first occurrence
 
 
 class TaskRetitled(Event, frozen=True, tag="task.retitled"):
@@ -49,6 +50,29 @@ class TaskRescheduled(Event, frozen=True, tag="task.rescheduled"):
     previous_due_time: str | None
     previous_due_at: str | None
     source_text: str | None = None
+    undo_of: int | None = None
+
+
+class TaskAdvanced(Event, frozen=True, tag="task.advanced"):
+    """A repeating task moved on to another occurrence of its rule and stays open.
+
+    `reason`: "done" (the person did this occurrence), "missed" (a later occurrence began
+    before this one was done or moved; the worker moved it on) or "undo" (back to where an
+    earlier advance started). `occurrence` is the rule's occurrence the task now stands
+    for, local to `tz` ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM").
+    """
+
+    task_id: str
+    reason: str
+    due_date: str | None
+    due_time: str | None
+    due_at: str | None
+    tz: str
+    occurrence: str
+    previous_due_date: str | None
+    previous_due_time: str | None
+    previous_due_at: str | None
+    previous_occurrence: str
     undo_of: int | None = None
 
 
@@ -170,17 +194,18 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     UserLeadSet,
     UserTelegramLangSeen,
     UserLangCleared,
+    TaskAdvanced,
 )
 
 # The schema version each type is written with today.
 SCHEMA_VERSIONS: dict[str, int] = {cls.__struct_config__.tag: 1 for cls in EVENT_CLASSES}  # type: ignore[misc]
-SCHEMA_VERSIONS["task.created"] = 2
+SCHEMA_VERSIONS["task.created"] = 3
 
 AnyEvent = (
     TaskCreated | TaskRetitled | TaskRescheduled | TaskCompleted | TaskCancelled | TaskReopened
     | CalendarLinked | CalendarUpdated | CalendarDeleted | CalendarFailed | CalendarModeChanged
     | ReminderSent | UserTzSet | UserLangSet | CalendarInserting | UserLeadSet
-    | UserTelegramLangSeen | UserLangCleared
+    | UserTelegramLangSeen | UserLangCleared | TaskAdvanced
 )
 _decoder = msgspec.json.Decoder(AnyEvent)
 _encoder = msgspec.json.Encoder()
@@ -203,9 +228,16 @@ def task_created_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def task_created_v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 had no repetition: every task written then is a one-off."""
+    data["repeat"] = None
+    return data
+
+
 # (type, from_version) -> function giving the payload of from_version + 1
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
     ("task.created", 1): task_created_v1_to_v2,
+    ("task.created", 2): task_created_v2_to_v3,
 }
 
 

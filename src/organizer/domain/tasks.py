@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from organizer.domain import commands as c
 from organizer.domain import events as e
+from organizer.domain.recurrence import Series, local_iso, normalise
 from organizer.errors import InvalidTransition, NothingToUndo
 
 MAX_TITLE = 4096
@@ -30,10 +31,19 @@ class TaskState:
     due_at: str | None
     tz: str
     version: int
+    repeat: str | None = None
+    repeat_start: str | None = None  # the first occurrence (DTSTART), local
+    repeat_slot: str | None = None   # the occurrence the task stands for now, local
 
     @property
     def label(self) -> str:
         return f"task {self.number} ({self.title[:40]})"
+
+    def series(self) -> Series | None:
+        if not self.repeat or not self.repeat_start or not self.repeat_slot:
+            return None
+        return Series(self.repeat, self.repeat_start, self.repeat_slot, self.due_date,
+                      self.due_time, self.tz)
 
 
 def due_at_utc(due_date: str | None, due_time: str | None, tz: str) -> str | None:
@@ -43,6 +53,13 @@ def due_at_utc(due_date: str | None, due_time: str | None, tz: str) -> str | Non
     local = datetime.combine(date.fromisoformat(due_date), time.fromisoformat(due_time))
     instant = local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _slot(due_date: str | None, due_time: str | None) -> str | None:
+    if not due_date:
+        return None
+    return local_iso(date.fromisoformat(due_date),
+                     time.fromisoformat(due_time) if due_time else None)
 
 
 def _iso(d: date | None) -> str | None:
@@ -55,9 +72,11 @@ def _hm(t: time | None) -> str | None:
 
 def evolve(state: TaskState | None, event: e.Event) -> TaskState | None:
     if isinstance(event, e.TaskCreated):
+        start = _slot(event.due_date, event.due_time) if event.repeat else None
         return TaskState(
             event.task_id, event.owner, event.number, event.title, "open",
             event.due_date, event.due_time, event.due_at, event.tz, 1,
+            event.repeat, start, start,
         )
     if state is None:
         return None
@@ -68,6 +87,11 @@ def evolve(state: TaskState | None, event: e.Event) -> TaskState | None:
         return replace(
             state, due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
             tz=event.tz, version=version,
+        )
+    if isinstance(event, e.TaskAdvanced):
+        return replace(
+            state, due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
+            tz=event.tz, repeat_slot=event.occurrence, version=version,
         )
     if isinstance(event, e.TaskCompleted):
         return replace(state, status="done", version=version)
@@ -98,19 +122,34 @@ def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
             raise InvalidTransition("a task needs a title; say what to do, e.g. 'позвонить маме'")
         due_date = _iso(command.due_date)
         due_time = _hm(command.due_time) if due_date else None
+        repeat = None
+        if command.repeat:
+            repeat = normalise(command.repeat)
+            if not due_date:
+                raise InvalidTransition("a repeating task needs the date of its first time")
         return [
             e.TaskCreated(
                 task_id=command.task_id, owner=command.owner, number=command.number,
                 title=title, due_date=due_date, due_time=due_time,
                 due_at=due_at_utc(due_date, due_time, command.tz), tz=command.tz,
-                source_text=command.source_text,
+                source_text=command.source_text, repeat=repeat,
             )
         ]
     if state is None:
         raise InvalidTransition(f"task {command.task_id} does not exist")
     if isinstance(command, c.CompleteTask):
         _require(state, "open", "complete")
-        return [e.TaskCompleted(task_id=state.task_id)]
+        series = state.series()
+        following = series.next() if series else None
+        if following is None:  # a one-off task, or the rule's last occurrence
+            return [e.TaskCompleted(task_id=state.task_id)]
+        return [_advance(state, following, "done")]
+    if isinstance(command, c.AdvanceMissed):
+        series = state.series()
+        if state.status != "open" or series is None:
+            return []
+        begun = series.missed(command.now, command.lead_min)
+        return [_advance(state, begun, "missed")] if begun else []
     if isinstance(command, c.CancelTask):
         _require(state, "open", "cancel")
         return [e.TaskCancelled(task_id=state.task_id)]
@@ -139,6 +178,18 @@ def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
     raise TypeError(f"not a task command: {command!r}")
 
 
+def _advance(state: TaskState, to: tuple[date, time | None], reason: str) -> e.TaskAdvanced:
+    day, at = to
+    due_date, due_time = day.isoformat(), _hm(at)
+    return e.TaskAdvanced(
+        task_id=state.task_id, reason=reason, due_date=due_date, due_time=due_time,
+        due_at=due_at_utc(due_date, due_time, state.tz), tz=state.tz,
+        occurrence=local_iso(day, at), previous_due_date=state.due_date,
+        previous_due_time=state.due_time, previous_due_at=state.due_at,
+        previous_occurrence=state.repeat_slot or "",
+    )
+
+
 def _require(state: TaskState, status: str, verb: str) -> None:
     if state.status == status:
         return
@@ -159,7 +210,7 @@ class Recorded:
 
 UNDOABLE = (
     e.TaskCreated, e.TaskRetitled, e.TaskRescheduled, e.TaskCompleted, e.TaskCancelled,
-    e.TaskReopened,
+    e.TaskReopened, e.TaskAdvanced,
 )
 
 
@@ -176,6 +227,8 @@ def undo_target(history_newest_first: Sequence[Recorded]) -> Recorded:
             continue
         if item.position in compensated:
             continue
+        if isinstance(event, e.TaskAdvanced) and event.reason == "missed":
+            continue  # the worker's doing, not the person's: their undo passes it by
         return item
     raise NothingToUndo("nothing to undo")
 
@@ -200,6 +253,16 @@ def decide_undo(target: Recorded, state: TaskState) -> list[e.Event]:
                 task_id=tid, due_date=event.previous_due_date, due_time=event.previous_due_time,
                 due_at=event.previous_due_at, tz=state.tz, previous_due_date=state.due_date,
                 previous_due_time=state.due_time, previous_due_at=state.due_at, undo_of=pos,
+            )
+        ]
+    if isinstance(event, e.TaskAdvanced):
+        return [
+            e.TaskAdvanced(
+                task_id=tid, reason="undo", due_date=event.previous_due_date,
+                due_time=event.previous_due_time, due_at=event.previous_due_at, tz=state.tz,
+                occurrence=event.previous_occurrence, previous_due_date=state.due_date,
+                previous_due_time=state.due_time, previous_due_at=state.due_at,
+                previous_occurrence=state.repeat_slot or "", undo_of=pos,
             )
         ]
     raise TypeError(f"cannot undo {event!r}")

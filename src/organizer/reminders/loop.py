@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from organizer.domain import events as e
 from organizer.domain.users import lead_minutes, reply_language
 from organizer.reminders import plan
+from organizer.reminders.missed import MissedOccurrences
 from organizer.reminders.telegram import SendFailed
 from organizer.settings import Settings
 from organizer.store.db import transaction
@@ -62,9 +63,11 @@ class Reminders:
         self.canon = canon
         self.sent = 0
         self.last = "none"
+        self.missed = MissedOccurrences(settings, conn, clock=clock)
 
     def step(self) -> float:
         """Send what is due now; 0.0 when all went well, else seconds to wait."""
+        self.missed.step()  # first, so a repeating task's new occurrence is reminded now
         now = self.clock()
         settings = self.settings
         rows = self.conn.execute(_DUE_SQL, {

@@ -19,7 +19,7 @@ Row = dict[str, Any]
 
 TASK_COLUMNS = (
     "id", "owner", "number", "title", "status", "due_date", "due_time", "due_at", "tz",
-    "source_text", "created_at", "updated_at", "version",
+    "source_text", "created_at", "updated_at", "version", "repeat", "repeat_start", "repeat_slot",
 )
 LINK_COLUMNS = (
     "task_id", "calendar_event_id", "ical_uid", "generation", "state", "last_error", "updated_at",
@@ -33,11 +33,15 @@ CHECKPOINT = "projections"
 
 def apply_task(row: Row | None, event: e.Event, at: str) -> Row | None:
     if isinstance(event, e.TaskCreated):
+        start = None
+        if event.repeat and event.due_date:
+            start = f"{event.due_date}T{event.due_time}" if event.due_time else event.due_date
         return {
             "id": event.task_id, "owner": event.owner, "number": event.number,
             "title": event.title, "status": "open", "due_date": event.due_date,
             "due_time": event.due_time, "due_at": event.due_at, "tz": event.tz,
             "source_text": event.source_text, "created_at": at, "updated_at": at, "version": 1,
+            "repeat": event.repeat, "repeat_start": start, "repeat_slot": start,
         }
     if row is None:
         return None
@@ -47,6 +51,9 @@ def apply_task(row: Row | None, event: e.Event, at: str) -> Row | None:
     elif isinstance(event, e.TaskRescheduled):
         row.update(due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
                    tz=event.tz)
+    elif isinstance(event, e.TaskAdvanced):
+        row.update(due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
+                   tz=event.tz, repeat_slot=event.occurrence)
     elif isinstance(event, e.TaskCompleted):
         row["status"] = "done"
     elif isinstance(event, e.TaskCancelled):
@@ -98,7 +105,7 @@ def apply_user(row: Row | None, event: e.Event, at: str) -> Row | None:
 
 
 _TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.completed",
-               "task.cancelled", "task.reopened"}
+               "task.cancelled", "task.reopened", "task.advanced"}
 _CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
 _LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed",
                "calendar.inserting"}

@@ -27,6 +27,7 @@ from organizer.calendar.client import CalendarClient, Wait, build_service
 from organizer.calendar.plan import Action, plan
 from organizer.calendar.sync import append_outcome, carry_out
 from organizer.domain import events as e
+from organizer.domain.users import reply_language
 from organizer.errors import CalendarError, CalendarRefused, CalendarUnavailable
 from organizer.settings import Settings
 from organizer.store.db import transaction
@@ -40,7 +41,7 @@ SWEEP_S = 300.0
 RETRY_FIRST_S, RETRY_MAX_S = 5.0, 300.0
 SWEEP_CHUNK = 50
 _TASK_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
-               "task.cancelled", "task.reopened")
+               "task.cancelled", "task.reopened", "task.advanced")
 Clock = Callable[[], Any]
 ClientFactory = Callable[[Settings, Wait], CalendarClient]
 
@@ -232,22 +233,26 @@ class CalendarSync:
 
     def _out_of_sync(self) -> list[str]:
         cal = self.settings.google_calendar_id or ""
-        return [task["id"] for task, link in self._rows(None) if plan(task, link, cal)]
+        return [task["id"] for task, link, lang in self._rows(None)
+                if plan(task, link, cal, lang)]
 
-    def _rows(self, task_id: str | None) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    def _rows(self, task_id: str | None) -> list[tuple[dict[str, Any], dict[str, Any] | None, str]]:
+        """(task, its link, its owner's language) for one task or all of them."""
         t_cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
         l_cols = ", ".join(f"l.{c}" for c in LINK_COLUMNS)
         where = "WHERE t.id = ?" if task_id else ""
         cursor = self.conn.execute(
-            f"SELECT {t_cols}, {l_cols} FROM tasks t LEFT JOIN calendar_links l "
-            f"ON l.task_id = t.id {where} ORDER BY t.created_at",
+            f"SELECT {t_cols}, {l_cols}, u.lang, u.tg_lang FROM tasks t "
+            f"LEFT JOIN calendar_links l ON l.task_id = t.id "
+            f"LEFT JOIN users u ON u.id = t.owner {where} ORDER BY t.created_at",
             (task_id,) if task_id else ())
         out = []
-        n = len(TASK_COLUMNS)
+        n, m = len(TASK_COLUMNS), len(TASK_COLUMNS) + len(LINK_COLUMNS)
+        default = self.settings.default_lang
         for row in cursor.fetchall():
             task = dict(zip(TASK_COLUMNS, row[:n], strict=True))
-            link = dict(zip(LINK_COLUMNS, row[n:], strict=True)) if row[n] else None
-            out.append((task, link))
+            link = dict(zip(LINK_COLUMNS, row[n:m], strict=True)) if row[n] else None
+            out.append((task, link, reply_language(row[m], row[m + 1], default)))
         return out
 
     # -- one task --------------------------------------------------------------
@@ -259,9 +264,9 @@ class CalendarSync:
         action: Action | None = None
         owner = None
         if rows:
-            task, link = rows[0]
+            task, link, lang = rows[0]
             owner = task["owner"]
-            action = plan(task, link, self.client.calendar_id)
+            action = plan(task, link, self.client.calendar_id, lang)
         outcome: Sequence[e.Event] = []
         if action is not None:
             try:

@@ -56,6 +56,9 @@ class Worker:
                                     name="worker-calendar", daemon=True)]
         if self.reminders_off:
             log.info("reminders are off: %s", self.reminders_off)
+            # repeating tasks still move past missed occurrences (the calendar shows them)
+            threads.append(threading.Thread(target=self._guard, args=(self._missed_loop, stop),
+                                            name="worker-repeats", daemon=True))
         else:
             threads.append(threading.Thread(target=self._guard,
                                             args=(self._reminder_loop, stop),
@@ -117,6 +120,19 @@ class Worker:
             if self.calendar is not None:
                 self.calendar.close()
             notifier.close()
+            conn.close()
+
+    def _missed_loop(self, stop: threading.Event) -> None:
+        """Without reminders: move repeating tasks past missed occurrences all the same."""
+        from organizer.reminders.missed import MissedOccurrences
+
+        conn = connect(self.settings.db_path)
+        try:
+            missed = MissedOccurrences(self.settings, conn, clock=self.clock)
+            while not stop.is_set():
+                missed.step()
+                stop.wait(IDLE_WAIT_S * 30)
+        finally:
             conn.close()
 
     def _reminder_loop(self, stop: threading.Event) -> None:
