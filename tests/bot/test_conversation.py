@@ -73,6 +73,10 @@ async def test_lists_and_text_commands(running_bot: RunningBot) -> None:
     assert {t["number"]: t["due_time"] for t in running_bot.tasks(ALICE)}[2] == "09:00"
     cancelled = await running_bot.say(ALICE, "отмени 1")
     assert "прочитать книгу" in cancelled["text"]
+    await running_bot.say(ALICE, "купить хлеб")
+    last = await running_bot.say(ALICE, "последнюю задачу сделал")
+    assert "купить хлеб" in last["text"]
+    assert {t["title"]: t["status"] for t in running_bot.tasks(ALICE)}["купить хлеб"] == "done"
     missing = await running_bot.say(ALICE, "готово 42")
     assert "42" in missing["text"]
     assert "перенеси" in (await running_bot.say(ALICE, "/help"))["text"]

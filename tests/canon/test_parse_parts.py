@@ -78,3 +78,47 @@ def test_duration_crosses_a_dst_change(canon: Canon) -> None:
     before = datetime(2025, 3, 30, 1, 30, tzinfo=ZoneInfo("Europe/Berlin"))
     result = parse("через 1 час проверить", before, "Europe/Berlin", canon)
     assert (result.due_date, result.due_time) == (date(2025, 3, 30), time(3, 30))
+
+
+def test_the_last_task_is_a_reference_the_task_service_reads(canon: Canon) -> None:
+    from organizer.app.tasks import LAST_REF
+    from organizer.parsing.title import LAST
+
+    assert LAST == LAST_REF
+    for text, intent in (("последнюю задачу сделал", "complete_task"),
+                         ("последнюю отмени", "cancel_task"),
+                         ("done with the last one", "complete_task")):
+        got = parse(text, NOW, "Europe/Moscow", canon)
+        assert (got.intent, got.ref) == (intent, LAST)
+    # with the verb first it stays the undo of DESIGN.md
+    assert parse("отмени последнее", NOW, "Europe/Moscow", canon).intent == "undo"
+
+
+def test_conditionals_in_patterns_get_the_group_suffix_too() -> None:
+    from organizer.parsing.grammar import _one_pattern
+
+    pattern = _one_pattern(["a", "(?:x|(?P<y>y))+(?(y)|(?!))"], {})
+    assert pattern.fullmatch("xy") and not pattern.fullmatch("xx")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("я купила корм для кошки", "complete_task"),  # `untimed`: no date or time said
+        ("я записалась к врачу на пятницу в 10", "add_task"),
+        ("созвон лучше на четверг", "reschedule_task"),  # `timed`: a date is said
+        ("купить молоко лучше на рынке", "add_task"),
+        ("а можно перенести встречу на 17:00", "reschedule_task"),  # a request, then a verb
+        ("перенести встречу на завтра", "add_task"),
+    ],
+)
+def test_patterns_that_depend_on_a_time_or_a_request(canon: Canon, text: str, intent: str) -> None:
+    assert parse(text, NOW, "Europe/Moscow", canon).intent == intent
+
+
+def test_a_correction_or_a_denial_between_two_times(canon: Canon) -> None:
+    said = parse("в пятницу в семь вечера нет в восемь ужин", NOW, "Europe/Moscow", canon)
+    assert (said.due_date, said.due_time) == (date(2025, 3, 14), time(20, 0))
+    denied = parse("в субботу в одиннадцать не в двенадцать футбол", NOW, "Europe/Moscow", canon)
+    assert (denied.due_time, denied.title) == (time(11, 0), "футбол")
+    assert parse("отмени 2 ой нет 3", NOW, "Europe/Moscow", canon).ref == "3"

@@ -58,6 +58,15 @@ def test_a_plain_or_this_weekday_is_still_the_nearest(canon: Canon, now: datetim
     assert _read(canon, "на этой неделе в среду купить корм", now)[0] == nearest
 
 
+@pytest.mark.parametrize("now", WEEK, ids=lambda d: d.strftime("%a"))
+def test_this_week_alone_is_its_friday_or_from_saturday_its_sunday(
+    canon: Canon, now: datetime
+) -> None:
+    due = now.date() + timedelta(days=(4 if now.weekday() <= 4 else 6) - now.weekday())
+    assert _read(canon, "на этой неделе сходить в банк", now) == (due, None)
+    assert _read(canon, "до конца недели сдать отчёт", now) == (due, None)
+
+
 def test_next_week_alone_is_its_monday_and_keeps_the_time(canon: Canon) -> None:
     now = WEEK[2]
     assert _read(canon, "на следующей неделе записаться в бассейн", now) == (date(2025, 3, 17), None)

@@ -183,3 +183,11 @@ def test_a_task_created_by_older_code_is_upcast_without_repeat() -> None:
     old = e.decode("task.created", 1, json.dumps(v1))
     assert isinstance(old, e.TaskCreated) and old.repeat is None and old.due_time == "10:00"
     assert e.SCHEMA_VERSIONS["task.created"] == 3
+
+
+def test_a_count_of_times_in_a_period_repeats_at_each_of_its_times() -> None:
+    # what the parser gives for "2 раза в день" / "2 раза в месяц" (time.repeat.times)
+    assert dones("FREQ=DAILY;BYHOUR=9,19", date(2026, 12, 7), time(19, 0), n=3) == [
+        ("2026-12-08", "09:00"), ("2026-12-08", "19:00"), ("2026-12-09", "09:00")]
+    assert dones("FREQ=MONTHLY;BYMONTHDAY=1,15", date(2026, 12, 15), None, n=2) == [
+        ("2027-01-01", None), ("2027-01-15", None)]

@@ -59,6 +59,20 @@ def test_resolve_by_number_or_title_words(db: sqlite3.Connection) -> None:
         service.resolve("7", "молоко")  # another owner's task is invisible
 
 
+def test_resolve_last_is_the_most_recently_created_task(db: sqlite3.Connection) -> None:
+    service = TaskService(db)
+    with pytest.raises(TaskNotFound):
+        service.resolve("42", "last")
+    add(service, "купить молоко")
+    bread = add(service, "купить хлеб")
+    add(service, "чужая", owner="7")
+    assert service.resolve("42", "last") == bread["id"]
+    service.execute(c.CompleteTask(bread["id"]))
+    # done: the last open one; a reopen-like command may ask among closed ones
+    assert service.resolve("42", "last") == service.resolve("42", "1")
+    assert service.resolve("42", "last", statuses=("done",)) == bread["id"]
+
+
 def test_invalid_command_appends_nothing(db: sqlite3.Connection) -> None:
     service = TaskService(db)
     task = add(service, "x")

@@ -27,6 +27,9 @@ from organizer.store.projections import TASK_COLUMNS, project
 Clock = Callable[[], datetime]
 Rows = list[dict[str, Any]]
 MAX_ATTEMPTS = 5
+# The reference meaning the most recently created task: what the parser gives for
+# "последнюю задачу сделал", "последнюю отмени", "done with the last one".
+LAST_REF = "last"
 _UNDOABLE_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
                    "task.cancelled", "task.reopened", "task.advanced")
 
@@ -183,8 +186,19 @@ class TaskService:
         return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def resolve(self, owner: str, ref: str, *, statuses: tuple[str, ...] = ("open",)) -> str:
-        """A task id from a list number or words of a title, for this owner only."""
+        """A task id from a list number, words of a title, or "last" (the most recently
+        created of this owner's tasks in `statuses`, what "последнюю отмени" refers to),
+        for this owner only."""
         ref = ref.strip().lstrip("#№").strip()
+        if ref.lower() == LAST_REF:
+            row = self.conn.execute(
+                f"SELECT id FROM tasks WHERE owner = ? AND status IN "
+                f"({', '.join('?' * len(statuses))}) ORDER BY number DESC LIMIT 1",
+                (owner, *statuses),
+            ).fetchone()
+            if row is None:
+                raise TaskNotFound(f"there is no {'/'.join(statuses)} task yet")
+            return str(row[0])
         if re.fullmatch(r"\d+", ref):
             row = self.conn.execute(
                 "SELECT id FROM tasks WHERE owner = ? AND number = ?", (owner, int(ref))

@@ -200,17 +200,27 @@ def _semantic_errors(
 
 
 def _repeat_part_errors(time_spec: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """`time.repeat.parts` names parts of the day that `time.parts_of_day` defines."""
+    """`time.repeat.parts` and `time.repeat.times.per_day` name parts of the day that
+    `time.parts_of_day` defines."""
     if not isinstance(time_spec, Mapping):
         return
     repeat, defined = time_spec.get("repeat"), time_spec.get("parts_of_day")
     if not isinstance(repeat, Mapping) or not isinstance(repeat.get("parts"), Mapping):
         return
     known = set(defined) if isinstance(defined, Mapping) else set()
-    for name in repeat["parts"]:
+    named: list[tuple[tuple[str | int, ...], Any]] = [
+        (("time", "repeat", "parts", name), name) for name in repeat["parts"]
+    ]
+    times = repeat.get("times")
+    per_day = times.get("per_day") if isinstance(times, Mapping) else None
+    if isinstance(per_day, Mapping):  # "2 раза в день": the parts of the day it means
+        named += [(("time", "repeat", "times", "per_day", count, index), part)
+                  for count, parts in per_day.items() if isinstance(parts, list)
+                  for index, part in enumerate(parts)]  # fmt: skip
+    for path, name in named:
         if name not in known:
             yield (
-                ("time", "repeat", "parts", name),
+                path,
                 f"no part of day {name!r} in time.parts_of_day; known: {', '.join(sorted(known))}",
             )
 

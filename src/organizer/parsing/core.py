@@ -47,13 +47,16 @@ def language(text: str) -> str:
 def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
     """`parse` with `now` already local and no safety net (what the fuzz test calls)."""
     lang = language(text)
-    message = read_message(text, grammar.symbols, grammar.polite, grammar.leading)
+    message = read_message(text, grammar.symbols, grammar.polite, grammar.leading,
+                           grammar.requests, grammar.request_verbs)
     detected = detect(message, grammar)
     if detected is None:
         message, detected = _with_typo_fixed(message, grammar)
     if detected is None:
         return _task(message, now, grammar, lang)
     intent, match = detected.intent, detected.match
+    if match is not None and _needs_other_timing(match, message, grammar):
+        return _task(message, now, grammar, lang)  # "я записалась к врачу на пятницу"
     if intent in ("complete_task", "cancel_task"):
         return Parsed(intent, ref=_ref(message, match, grammar), lang=lang)
     if intent == "reschedule_task":
@@ -67,6 +70,17 @@ def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
     return Parsed(intent, lang=lang)
 
 
+def _needs_other_timing(match: re.Match[str], message: Message, grammar: Grammar) -> bool:
+    """A pattern with the empty group `untimed` counts only when no date or time is said
+    ("я купила корм"), one with `timed` only when one is ("созвон лучше на четверг")."""
+    untimed = group_span(match, "untimed") is not None
+    timed = group_span(match, "timed") is not None
+    if not untimed and not timed:
+        return False
+    said = bool(find_pieces(message.flat, grammar.time, loose=timed))
+    return said if untimed else not said
+
+
 def _with_typo_fixed(message: Message, grammar: Grammar) -> tuple[Message, Detected | None]:
     """Retry with a misspelt first command word ("гатово 3"); the message as is otherwise."""
     if not message.tokens or len(message.tokens[0].text) < 5:
@@ -75,7 +89,8 @@ def _with_typo_fixed(message: Message, grammar: Grammar) -> tuple[Message, Detec
     if first.endswith(("ть", "ться", "ти", "чь")):
         return message, None  # an infinitive is a to-do, never a misspelt command
     for word in sorted(grammar.command_words):
-        if first != word and one_typo_apart(first, word):
+        # a different ending is another form of a word, not a typo ("сделай" is no "сделал")
+        if first != word and first[-1] == word[-1] and one_typo_apart(first, word):
             fixed = with_first_word(message, word)
             detected = detect(fixed, grammar)
             if detected is not None and detected.intent != "unknown":

@@ -15,6 +15,12 @@ from organizer.parsing.pieces import DATE, INVALID, WEEK, DateSpec, Piece
 from organizer.parsing.timegrammar import TimeGrammar
 
 STRICT_CLOCK_PREPOSITIONS = frozenset({"в", "во", "at", "@"})
+# After these a dash pair that can be a day and a month is a date: "на 01-05", "к 10-12".
+DATE_PREPOSITIONS = frozenset({"на", "к", "ко", "до", "by", "until", "till", "on", "for"})
+# Another clock time in the message makes a dash pair a date: "01-05 в 10 к врачу".
+_OTHER_CLOCK = re.compile(
+    r"(?<![\d.:/-])\d{1,2}:\d{2}(?![\d.:/-])|(?<!\w)(?:в|во|at|к)\s+\d{1,2}(?![\d.:/-]|\s*[.:-]\d)"
+)
 
 
 def key(text: str) -> str:
@@ -85,11 +91,22 @@ def date_numeric(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     if match["y"] is None:
         if sep == "." and prep_of(match) in STRICT_CLOCK_PREPOSITIONS and looks_like_time:
             return None  # "в 10.30" is a clock time
-        if sep == "-" and day <= 23:
+        if sep == "-" and day <= 23 and not _dash_date(match, day, month):
             return None  # "18-00", "10-12": clock times and ranges; "25-12" is a date
     if sep == "/" and not _plausible(day, month) and _plausible(month, day):
         day, month = month, day  # "12/25": month first, the only way it is a date
     return _date_piece(match, day, month, _year(match["y"]))
+
+
+def _dash_date(match: re.Match[str], day: int, month: int) -> bool:
+    """A dash pair a person means as a date although it could be a time: after a date
+    preposition ("на 01-05", "к 10-12"), or next to another clock time ("01-05 в 10")."""
+    if day < 1 or not 1 <= month <= 12:
+        return False
+    if prep_of(match) in DATE_PREPOSITIONS:
+        return True
+    text = match.string
+    return bool(_OTHER_CLOCK.search(text, match.end()) or _OTHER_CLOCK.search(text, 0, match.start()))
 
 
 _NEXT_WORD = re.compile(r"\s*(\w+)")
@@ -122,7 +139,8 @@ def date_words(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
 def day_only(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     groups = match.groupdict()
     text = groups.get("d") or groups.get("d2") or groups.get("d3")
-    day = int(text) if text else (grammar.day_ordinal(groups["dw"]) if groups.get("dw") else None)
+    words = groups.get("dw") or groups.get("dwa") or groups.get("dwk")
+    day = int(text) if text else (grammar.day_ordinal(words) if words else None)
     if day is None or not 1 <= day <= 31:
         return None
     return Piece(DATE, *_span(match), date=DateSpec(day=day))

@@ -53,3 +53,10 @@ def next_day_of_month(today: date, day: int) -> date | None:
         if year > 9999:
             return None
     return None
+
+
+def end_of_this_week(today: date) -> date:
+    """ "на этой неделе" said alone: this week's Friday, the end of the working week; on a
+    Saturday or a Sunday the week's last day, Sunday (weeks run Monday to Sunday)."""
+    last = 4 if today.weekday() <= 4 else 6
+    return today + timedelta(days=last - today.weekday())

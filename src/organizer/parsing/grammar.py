@@ -47,6 +47,8 @@ class Grammar:
     polite: frozenset[str]
     leading: frozenset[tuple[str, ...]]  # words and phrases, split into words
     command_words: frozenset[str]
+    requests: frozenset[tuple[str, ...]]  # "можешь": an infinitive after it is a command
+    request_verbs: dict[str, str]  # "перенести" -> "перенеси"
     intents: tuple[tuple[str, re.Pattern[str]], ...]
     scopes: tuple[tuple[str, re.Pattern[str]], ...]
     default_scope: str
@@ -56,6 +58,7 @@ class Grammar:
     ref_prefix: re.Pattern[str]
     ref_trailing: frozenset[str]
     ref_ordinals: dict[str, int]  # "вторую" (задачу) = list number 2
+    ref_last: frozenset[str]  # "последнюю" (задачу): the most recently created task
     time: TimeGrammar
 
 
@@ -63,7 +66,7 @@ def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
     """Macros made from the `time` vocabulary, so a pattern says an amount of time in the
     very words the time rules read: {{time_unit}} (every unit word), {{time_count}} (number
     and quantity words: "пять", "пару", "a couple of"),
-    {{time_fixed_duration}} ("полчаса").
+    {{time_fixed_duration}} ("полчаса"); and {{ref_last}} from `refs.last` ("последнюю").
     A macro of the same name in `macros` wins."""
     time_spec = data.get("time")
     if not isinstance(time_spec, Mapping):
@@ -77,7 +80,10 @@ def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
             return [str(w) for ws in value.values() if isinstance(ws, list) for w in ws]
         return [str(w) for w in value]
 
+    refs = data.get("refs")
+    last = refs.get("last") if isinstance(refs, Mapping) else None
     made = {
+        "ref_last": [str(w) for w in last] if isinstance(last, list) else [],
         "time_unit": words("units"),
         "time_count": words("numbers") + words("quantity_words"),
         "time_fixed_duration": words("fixed_durations"),
@@ -157,8 +163,9 @@ def _compile(pattern: str, macros: Mapping[str, Any]) -> re.Pattern[str]:
 def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
     """An intent's patterns as one regex, tried in order (one compile instead of many).
 
-    Each pattern's named groups get a suffix ("ref" -> "ref__2") because a regex
-    may not name two groups alike; `group_span` finds whichever took part.
+    Each pattern's named groups get a suffix ("ref" -> "ref__2"), in references and
+    conditionals too, because a regex may not name two groups alike; `group_span` finds
+    whichever took part.
     """
     if not patterns:
         return re.compile("(?!)")
@@ -168,6 +175,7 @@ def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[s
         suffix = f"__{index}"
         expanded = _GROUP_NAME.sub(rf"\g<1>\g<2>{suffix}>", expanded)
         expanded = _GROUP_REF.sub(rf"(?P=\g<1>{suffix})", expanded)
+        expanded = _GROUP_IF.sub(rf"(?(\g<1>{suffix})", expanded)
         parts.append(f"(?:{expanded})")
     return re.compile("|".join(parts))
 
@@ -182,6 +190,7 @@ def group_span(match: re.Match[str], name: str) -> tuple[int, int] | None:
 
 _GROUP_NAME = re.compile(r"(\(\?P<)(\w+)>")
 _GROUP_REF = re.compile(r"\(\?P=(\w+)\)")
+_GROUP_IF = re.compile(r"\(\?\(([A-Za-z_]\w*)\)")  # "(?(name)yes|no)": did group `name` match
 
 
 def _anchored(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
@@ -213,17 +222,22 @@ def build_grammar(data: Mapping[str, Any]) -> Grammar:
         polite=frozenset(fold(w) for w in normalise["polite"]),
         leading=frozenset(tuple(fold(w).split()) for w in normalise["leading"]),
         command_words=frozenset(fold(w) for w in normalise["command_words"]),
+        requests=frozenset(tuple(fold(w).split()) for w in normalise.get("requests", []) or []),
+        request_verbs={fold(k): fold(str(v)) for k, v in (normalise.get("request_verbs") or {}).items()},
         intents=intents,
         scopes=scopes,
         default_scope=str(list_spec.get("default_scope", "all")),
         # leading words ("ну", "бот,") go the way of command words
         title_prefix=_anchored(
-            [alternation(normalise["leading"]), *(add.get("strip_prefixes", []) or [])], macros
+            [alternation([*normalise["leading"], *(normalise.get("requests") or [])]),
+             *(add.get("strip_prefixes", []) or [])],
+            macros,
         ),
         title_words=re.compile(rf"(?<!\w){alternation(strip_words)}(?!\w)"),
         title_trailing=frozenset(fold(w) for w in add.get("trailing_words", []) or []),
         ref_prefix=_anchored(data["refs"]["strip_prefixes"], macros),
         ref_trailing=frozenset(fold(w) for w in data["refs"]["trailing_words"]),
         ref_ordinals={fold(k): int(v) for k, v in data["refs"].get("ordinals", {}).items()},
+        ref_last=frozenset(fold(w) for w in data["refs"].get("last", []) or []),
         time=build_time_grammar(data["time"]),
     )

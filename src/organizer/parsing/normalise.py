@@ -102,8 +102,11 @@ def read_message(
     symbols: dict[str, str],
     polite: frozenset[str],
     leading: frozenset[tuple[str, ...]],
+    requests: frozenset[tuple[str, ...]] = frozenset(),
+    request_verbs: dict[str, str] | None = None,
 ) -> Message:
-    """Flatten the message and split its command words (polite and leading words dropped)."""
+    """Flatten the message and split its command words (polite and leading words dropped;
+    after a request, "можешь перенести" reads as "перенеси")."""
     flat, words = flatten(original, symbols)
     tokens: list[Token] = []
     from_symbol: list[bool] = []
@@ -127,16 +130,28 @@ def read_message(
     # a symbol saying a word the message already says ("3 готово ✅") adds nothing
     said = {t.text for t, s in zip(tokens, from_symbol, strict=True) if not s}
     kept = [t for t, s in zip(tokens, from_symbol, strict=True) if not (s and t.text in said)]
-    return Message(original, flat, tuple(_without_leading(kept, leading)))
+    rest, asked = _without_leading(kept, leading, requests)
+    if asked and rest and request_verbs and rest[0].text in request_verbs:
+        first = rest[0]
+        rest = [Token(request_verbs[first.text], first.start, first.end), *rest[1:]]
+    return Message(original, flat, tuple(rest))
 
 
-def _without_leading(tokens: list[Token], leading: frozenset[tuple[str, ...]]) -> list[Token]:
-    """The tokens without leading words and phrases at the start ("ну", "в общем", "can you")."""
+def _without_leading(
+    tokens: list[Token],
+    leading: frozenset[tuple[str, ...]],
+    requests: frozenset[tuple[str, ...]] = frozenset(),
+) -> tuple[list[Token], bool]:
+    """The tokens without leading words and phrases at the start ("ну", "в общем", "can you"),
+    and whether a request was among them ("можешь", "можно")."""
     words = [t.text for t in tokens]
-    start, longest = 0, max(map(len, leading), default=0)
+    skipped = leading | requests if requests else leading
+    start, longest = 0, max(map(len, skipped), default=0)
+    asked = False
     while True:
         size = next((n for n in range(longest, 0, -1)
-                     if tuple(words[start : start + n]) in leading), 0)
+                     if tuple(words[start : start + n]) in skipped), 0)
         if not size:
-            return tokens[start:]
+            return tokens[start:], asked
+        asked = asked or tuple(words[start : start + size]) in requests
         start += size

@@ -32,6 +32,21 @@ class Vocabulary:
         tens = [w for w, n in numbers.values.items() if n in (20, 30)]
         # the ten may already be digits ("20 пятого"): number words are read first
         self.day_word = rf"(?:(?:{alternation(tens)}|[23]0)\s+)?{alternation(spec['day_ordinals'])}"
+        # a genitive day ordinal may stand alone: "двадцать первого позвонить в банк"
+        # and a dative one after "к": "к двадцать пятому сдать отчёт"
+        genitive = [w for w in spec["day_ordinals"] if str(w).endswith("ого")]
+        dative = [w for w in spec["day_ordinals"] if str(w).endswith("ому")]
+        # (an ordinal alone followed by its noun is no date: "второго ребенка", "к первому
+        # подъезду"; "двадцать первого" is a date whatever follows)
+        ten = rf"(?:{alternation(tens)}|[23]0)\s+"
+        self.day_word_alone = (
+            rf"(?:{ten}{alternation(genitive)}|{alternation(genitive)}(?!\s+\w+[ая]{E}))"
+            if genitive else "(?!)"
+        )
+        self.day_word_to = (
+            rf"(?:{ten}{alternation(dative)}|{alternation(dative)}(?!\s+\w+[ую]{E}))"
+            if dative else "(?!)"
+        )
         self.hour_ordinal = alternation(spec["hour_ordinals"])
         self.relative = alternation(spec["relative_days"])
         self.weekday = alternation(weekdays)
@@ -55,6 +70,12 @@ class Vocabulary:
         self.other = alternation(repeat["other"])
         self.by = alternation(repeat["by"])
         self.repeat_phrases = alternation(repeat_words)
+        times = repeat.get("times") or {}
+        self.times = (
+            rf"(?:(?P<tn>\d{{1,2}})\s*{alternation(times['word'])}|"
+            rf"(?P<tw>{alternation(times.get('counts') or {})}))\s+{alternation(times['per'])}\s+"
+            rf"(?P<tunit>{self.units})|" if times else ""
+        )
         self.plural_weekdays = alternation(
             [w for words in repeat["weekdays"].values() for w in words]
         )
@@ -79,7 +100,7 @@ class Vocabulary:
     def _repeat(self) -> str:
         every = self.every
         return (
-            rf"{B}(?:(?P<every>{every})\s+(?:(?P<n>\d{{1,3}})\s*|(?P<other>{self.other})\s+)?"
+            rf"{B}(?:{self.times}(?P<every>{every})\s+(?:(?P<n>\d{{1,3}})\s*|(?P<other>{self.other})\s+)?"
             rf"(?P<unit>{self.units})|{every}\s+(?P<fixed>{self.fixed_durations})|"
             rf"{every}\s+(?:the\s+)?(?P<md>\d{{1,2}})(?:\s*-?\s*(?:е|ое|го|ого)(?:\s+числ\w*)?|"
             rf"\s+числ\w*|st|nd|rd|th)|(?P<phrase>{self.repeat_phrases})|"
@@ -131,11 +152,18 @@ class Vocabulary:
         )
 
     def _day_only(self) -> str:
-        # "31-го", "15 числа", "к 25 числу", "на 10 число", "the 3rd", "on the first"
+        # "31-го", "15 числа", "к 25 числу", "на 10 число", "the 3rd", "on the first",
+        # "двадцать первого" (a genitive ordinal alone: the day, unless it names an hour as in
+        # "в половине седьмого", "двадцать минут девятого")
         return (
             rf"{B}(?:(?P<prep>{self.date_prep})\s+)?(?:(?P<d>\d{{1,2}})\s*-?\s*(?:го|ого|е|ое)"
             rf"(?:\s+числ[ауо])?|(?P<d2>\d{{1,2}})\s+числ[ауо]|(?:(?P<the>(?<=on\s)the)\s+)?"
             rf"(?P<dw>{self.day_word})(?:\s+числ[ауо]|(?(the)(?!\w)|(?!)))|"
+            rf"(?<!половине\s)(?<!половина\s)(?<!пол\s)(?<!пол-)(?<!четверть\s)(?<!минут\s)"
+            rf"(?<!минуты\s)(?<!минута\s)(?<!\d\s)(?<!без\s)(?<!начале\s)(?<!часа\s)"
+            rf"(?<!половину\s)(?<!половины\s)"
+            rf"(?P<dwa>{self.day_word_alone})(?!\s+(?:{self.meridiem}){E})|"
+            rf"(?<=к\s)(?P<dwk>{self.day_word_to})|"
             rf"(?:the\s+)?(?P<d3>\d{{1,2}})(?:st|nd|rd|th)){E}"
         )
 

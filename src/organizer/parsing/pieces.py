@@ -36,6 +36,7 @@ class DateSpec:
     weeks: int | None = None  # the offset was said in weeks ("через неделю"): a weekday may join
     next_week: bool = False  # the week after this one: its Monday, or `weekday` in it
     from_days: int | None = None  # with `weekday`: the first such day on or after today + N
+    this_week: bool = False  # "на этой неделе" alone: this week's Friday (Sunday from Saturday)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Repeat:
     freq: str | None  # MINUTELY HOURLY DAILY WEEKLY MONTHLY YEARLY
     interval: int = 1
     weekdays: tuple[int, ...] = ()  # BYDAY, 0 = Monday
+    hours: tuple[int, ...] = ()  # BYHOUR: "2 раза в день" = 9 and 19
+    monthdays: tuple[int, ...] = ()  # BYMONTHDAY: "2 раза в месяц" = 1 and 15
 
 
 @dataclass(frozen=True)

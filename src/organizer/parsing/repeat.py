@@ -29,6 +29,8 @@ def repeat_piece(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
     """The REPEAT piece of a match of the `repeat` rule."""
     span = match.span()
     groups = match.groupdict()
+    if groups.get("tunit"):
+        return _times_per(match, grammar)
     if groups["unit"]:
         count = 2 if groups["other"] else int(groups["n"]) if groups["n"] else 1
         if not 1 <= count <= 999:
@@ -54,6 +56,48 @@ def repeat_piece(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
         weekday = grammar.repeat_weekdays[key(groups["plural"] or groups["short"])]
         return Piece(REPEAT, *span, repeat=Repeat("WEEKLY", weekdays=(weekday,)))
     return Piece(REPEAT, *span, repeat=Repeat(None))  # a bare "каждый": see join_repeats
+
+
+def _times_per(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
+    """ "2 раза в день", "трижды в неделю", "twice a month": the times spread over the period
+    as the canon's `time.repeat.times` tables say."""
+    times = grammar.times
+    count = int(match["tn"]) if match["tn"] else times.counts.get(key(match["tw"]), 0)
+    unit = grammar.units[key(match["tunit"])]
+    rule: Repeat | None = None
+    if count < 1:
+        return None
+    if unit == "day":
+        if count == 1:
+            rule = Repeat("DAILY")
+        elif count in times.per_day:
+            rule = Repeat("DAILY", hours=times.per_day[count])
+        elif count <= 24:
+            rule = Repeat("HOURLY", 24 // count)
+    elif unit == "week":
+        if count == 1:
+            rule = Repeat("WEEKLY")
+        elif count in times.per_week:
+            rule = Repeat("WEEKLY", weekdays=times.per_week[count])
+        elif count >= 7:
+            rule = Repeat("DAILY")
+    elif unit == "month":
+        if count == 1:
+            rule = Repeat("MONTHLY")
+        elif count in times.per_month:
+            rule = Repeat("MONTHLY", monthdays=times.per_month[count])
+    return Piece(REPEAT, *match.span(), repeat=rule) if rule is not None else None
+
+
+def first_time(rule: Repeat, start: date, now: datetime) -> tuple[date, time] | None:
+    """The first of a daily rule's hours still ahead: "2 раза в день" at 14:00 is 19:00."""
+    if not rule.hours:
+        return None
+    for day in (start, start + timedelta(days=1)):
+        for hour in rule.hours:
+            if day > now.date() or (hour, 0) > (now.hour, now.minute):
+                return day, time(hour)
+    return None
 
 
 def join_repeats(pieces: list[Piece], flat: str) -> list[Piece]:
@@ -163,6 +207,10 @@ def first_occurrence(
             return first, replace(rule, weekdays=(first.weekday(),))
         first = next(d for d in _days_from(base, 8) if d.weekday() in weekdays and ahead(d))
         return first, replace(rule, weekdays=tuple(sorted(set(weekdays))))
+    if rule.freq == "MONTHLY" and rule.monthdays:  # "2 раза в месяц": the next of its days
+        ahead_days = [d for d in (days.next_day_of_month(base, day) for day in rule.monthdays)
+                      if d is not None and ahead(d)]  # fmt: skip
+        return min(ahead_days, default=base), rule
     if rule.freq == "MONTHLY" and spec is not None and spec.day is not None and spec.month is None:
         found = days.next_day_of_month(today, spec.day)
         if found is not None and not ahead(found):
@@ -193,8 +241,10 @@ def rrule(rule: Repeat, first: date) -> str:
         parts.append(f"INTERVAL={rule.interval}")
     if rule.freq == "WEEKLY":
         parts.append("BYDAY=" + ",".join(BYDAY[d] for d in rule.weekdays or (first.weekday(),)))
+    elif rule.freq == "DAILY" and rule.hours:
+        parts.append("BYHOUR=" + ",".join(map(str, rule.hours)))
     elif rule.freq == "MONTHLY":
-        parts.append(f"BYMONTHDAY={first.day}")
+        parts.append("BYMONTHDAY=" + ",".join(map(str, rule.monthdays or (first.day,))))
     elif rule.freq == "YEARLY":
         parts.append(f"BYMONTH={first.month};BYMONTHDAY={first.day}")
     return ";".join(parts)

@@ -22,7 +22,7 @@ from organizer.parsing.pieces import (
     DateSpec,
     Piece,
 )
-from organizer.parsing.repeat import first_occurrence, gives_day, rrule
+from organizer.parsing.repeat import first_occurrence, first_time, gives_day, rrule
 from organizer.parsing.timegrammar import PartOfDay, TimeGrammar
 
 TODAY_PARTS = frozenset({"tonight", "tonite", "this evening", "this afternoon", "this morning"})
@@ -86,6 +86,8 @@ def resolve(pieces: list[Piece], now: datetime, grammar: TimeGrammar) -> When:
     if repeat is not None and rule is not None and rule.freq is not None:
         by = spec if spec is not None and gives_day(rule, spec) else None
         start = _date(spec, today) if spec is not None and by is None else None
+        if due_time is None and (timed := first_time(rule, start or today, now)) is not None:
+            start, due_time = timed  # "2 раза в день": the next of its hours
         first_day, full = first_occurrence(rule, by, start, due_time, now)
         alternative: tuple[date, time | None] | None = None
         if other is not None:
@@ -143,7 +145,8 @@ def join_weeks(pieces: list[Piece]) -> list[Piece]:
     "на следующей неделе в среду", "в среду на следующей неделе", "next week on
     wednesday": Wednesday of next week; "через неделю в пятницу": the first Friday
     on or after today + 7 days; "на этой неделе в пятницу": the nearest Friday.
-    A week said without a weekday: next week is its Monday, this week says nothing.
+    A week said without a weekday: next week is its Monday, this week its Friday (Sunday
+    from Saturday on).
     """
     weekday = next((p for p in pieces if p.kind == DATE and p.date and p.date.weekday is not None),
                    None)  # fmt: skip
@@ -159,10 +162,11 @@ def join_weeks(pieces: list[Piece]) -> list[Piece]:
                        also=((anchor.start, anchor.end),))  # fmt: skip
         out = [joined if p is weekday else p for p in out if p is not anchor]
     return [
-        Piece(DATE, p.start, p.end, date=DateSpec(next_week=True)) if p.kind == WEEK else p
+        Piece(DATE, p.start, p.end,
+              date=DateSpec(next_week=True) if p.week == 1 else DateSpec(this_week=True))
+        if p.kind == WEEK else p
         for p in out
-        if p.kind != WEEK or p.week == 1
-    ]
+    ]  # fmt: skip
 
 
 def _other_week(
@@ -229,6 +233,8 @@ def _date(spec: DateSpec, today: date) -> date | None:
         return days.weekday_on_or_after(today + timedelta(days=spec.from_days), spec.weekday)
     if spec.next_week:
         return days.next_monday(today)
+    if spec.this_week:
+        return days.end_of_this_week(today)
     if spec.offset is not None:
         return today + timedelta(days=spec.offset)
     if spec.weekday is not None:

@@ -15,7 +15,7 @@ from organizer.parsing.dates import counts_something, key, prep_of
 from organizer.parsing.pieces import CLOCK, DATE, MOMENT, PART, Clock, DateSpec, Piece
 from organizer.parsing.timegrammar import TimeGrammar
 
-__all__ = ["HANDLERS", "prep_of"]
+__all__ = ["HANDLERS", "clock_range_end", "prep_of"]
 
 
 def _span(match: re.Match[str]) -> tuple[int, int]:
@@ -87,6 +87,12 @@ def _clock_range(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
         return None
     minute = int(match["m"]) if match["m"] else 0
     return _clock(*_span(match), _hour(match["h"], grammar), minute, match["mer"], grammar)
+
+
+def clock_range_end(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:
+    """In a move, "from 10 to 12" names the old time and the new one: the end counts."""
+    minute = int(match["m2"]) if match["m2"] else 0
+    return _clock(*_span(match), _hour(match["h2"], grammar), minute, match["mer"], grammar)
 
 
 def _clock_colon(match: re.Match[str], grammar: TimeGrammar) -> Piece | None:

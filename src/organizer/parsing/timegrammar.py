@@ -12,10 +12,10 @@ what a match means is decided by the handlers (rules.py, dates.py, repeat.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import time
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from organizer.parsing.patterns import B, E, Vocabulary
@@ -58,6 +58,17 @@ class PartOfDay:
 
 
 @dataclass(frozen=True)
+class TimesPer:
+    """A count of times in a period (canon `time.repeat.times`): "трижды" = 3, and for each
+    count the hours of a day, the weekdays of a week and the days of a month it means."""
+
+    counts: dict[str, int]
+    per_day: dict[int, tuple[int, ...]]
+    per_week: dict[int, tuple[int, ...]]
+    per_month: dict[int, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
 class TimeGrammar:
     """Vocabulary lookups plus the compiled rules, strict and loose (reschedule)."""
 
@@ -70,6 +81,7 @@ class TimeGrammar:
     repeat_phrases: dict[str, Repeat]  # "ежедневно", "по будням", "каждое утро"
     repeat_parts: dict[str, PartOfDay]  # "каждое утро": daily at the morning's time
     repeat_weekdays: dict[str, int]  # "понедельникам" -> 0
+    times: TimesPer  # "2 раза в день", "twice a week": how the times are spread
     months: dict[str, int]
     hour_ordinals: dict[str, int]
     day_ordinals: dict[str, int]
@@ -82,15 +94,32 @@ class TimeGrammar:
     clock_prepositions: frozenset[str]
     loose_prepositions: frozenset[str]  # a bare "на 11" is a time only in a reschedule
     numerals_source: str  # number words, read as digits before the rules run
-    counted_after: re.Pattern[str]  # a unit or counted thing right after a number
-    not_due: re.Pattern[str]  # matches the end of a text whose next date is not a due date
-    rule_sources: tuple[tuple[str, str], ...]  # RULE_ORDER and each rule's regex
+    not_due_source: str  # matches the end of a text whose next date is not a due date
+    make_vocabulary: Callable[[], Vocabulary] = field(compare=False, repr=False)
 
     # The rules are written from escaped canon words and this package's templates, so they
-    # cannot fail to compile for any canon that passed its checks: they compile when a
-    # message is first read, not when the canon loads. The worker and the API load the
-    # canon only for its replies and never pay for them. (The canon's own regexes, which
-    # can be wrong, are compiled at load: see grammar.build_grammar.)
+    # cannot fail to compile for any canon that passed its checks: they are written and
+    # compiled when a message is first read, not when the canon loads. The worker and the
+    # API load the canon only for its replies and never pay for them. (The canon's own
+    # regexes, which can be wrong, are compiled at load: see grammar.build_grammar.)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return self.make_vocabulary()
+
+    @cached_property
+    def rule_sources(self) -> tuple[tuple[str, str], ...]:
+        """RULE_ORDER and each rule's regex."""
+        return tuple((name, self.vocabulary.rule(name)) for name in RULE_ORDER)
+
+    @cached_property
+    def counted_after(self) -> re.Pattern[str]:
+        """A unit or counted thing right after a number."""
+        return re.compile(self.vocabulary.counted_after)
+
+    @cached_property
+    def not_due(self) -> re.Pattern[str]:
+        return re.compile(self.not_due_source)
 
     @cached_property
     def loose_rules(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -181,7 +210,7 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
     named = {n: PartOfDay(_hhmm(p["at"]), p["meridiem"]) for n, p in spec["parts_of_day"].items()}
     parts = {_key(w): named[n] for n, p in spec["parts_of_day"].items() for w in p["words"]}
     phrases, repeat_parts = _repeat_phrases(spec["repeat"], named)
-    v = Vocabulary(spec, numbers, weekdays, months, units, parts, {**phrases, **repeat_parts})
+    repeat_words = {**phrases, **repeat_parts}
     return TimeGrammar(
         numbers=numbers,
         relative_days={k: int(n) for k, n in folded_map(spec["relative_days"]).items()},
@@ -191,6 +220,7 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         next_week=_phrases(spec["next_week"]),
         repeat_phrases=phrases,
         repeat_parts=repeat_parts,
+        times=_times(spec["repeat"].get("times") or {}, named),
         repeat_weekdays={
             _key(w): WEEKDAYS.index(day)
             for table in ("weekdays", "short_weekdays")
@@ -209,9 +239,23 @@ def build_time_grammar(spec: Mapping[str, Any]) -> TimeGrammar:
         clock_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["clock_prepositions"]),
         loose_prepositions=frozenset(" ".join(fold(w).split()) for w in spec["loose_prepositions"]),
         numerals_source=rf"{B}{numbers.pattern}{E}",
-        counted_after=re.compile(v.counted_after),
-        not_due=re.compile(rf"{B}{alternation(spec['not_due_after'])}\s*$"),
-        rule_sources=tuple((name, v.rule(name)) for name in RULE_ORDER),
+        not_due_source=rf"{B}{alternation(spec['not_due_after'])}\s*$",
+        make_vocabulary=partial(
+            Vocabulary, spec, numbers, weekdays, months, units, parts, repeat_words
+        ),
+    )
+
+
+def _times(spec: Mapping[str, Any], parts: Mapping[str, PartOfDay]) -> TimesPer:
+    def table(name: str, value: Any) -> dict[int, tuple[int, ...]]:
+        return {int(n): tuple(sorted({value(x) for x in xs})) for n, xs in spec.get(name, {}).items()}
+
+    # a part of day the canon does not define is a `canon check` error, never a KeyError here
+    return TimesPer(
+        counts={_key(w): int(n) for w, n in (spec.get("counts") or {}).items()},
+        per_day=table("per_day", lambda part: parts[part].at.hour),
+        per_week=table("per_week", WEEKDAYS.index),
+        per_month=table("per_month", int),
     )
 
 

@@ -103,11 +103,33 @@ def _ordinal(text: str, ordinals: dict[str, int]) -> int | None:
     return None
 
 
+# The reference to the most recently created task ("последнюю задачу", "the last one"):
+# TaskService.resolve reads it.
+LAST = "last"
+
+
+def _is_last(text: str, last: frozenset[str]) -> bool:
+    """ "последнюю", "последнюю задачу", "the last one", "самую последнюю добавленную"."""
+    words = [w for w in fold(text).split() if w not in ("the", "самую", "самая", "самый")]
+    if not words or words[0] not in last:
+        return False
+    return all(w in last or _TASK_NOUN.match(w) for w in words[1:]) and len(words) <= 3
+
+
+# A dictated correction inside a reference keeps the last one: "отмени 2 ой нет 3" is 3.
+_REF_CORRECTION = re.compile(
+    r"\s(?:ой\s+|а\s+)?(?:нет|точнее|вернее|то\s+есть|i\s+mean|sorry|no)\s+(?=\S)", re.IGNORECASE
+)
+
+
 def make_ref(original: str, grammar: Grammar, spans: Iterable[tuple[int, int]] = ()) -> str | None:
-    """A task reference: a list number ("3") or words of a title ("молоко")."""
+    """A task reference: a list number ("3"), words of a title ("молоко"), or `LAST`."""
     text = tidy(blank(original, spans))
+    text = _REF_CORRECTION.split(text)[-1]
     if (nth := _ordinal(text, grammar.ref_ordinals)) is not None:
         return str(nth)
+    if grammar.ref_last and _is_last(text, grammar.ref_last):
+        return LAST
     text = tidy(_strip_prefixes(text, grammar.ref_prefix))
     text = tidy(_strip_trailing(text, grammar.ref_trailing))
     number = _NUMBER_REF.match(text)
