@@ -84,6 +84,13 @@ def local_iso(day: date, at: time | None) -> str:
     return day.isoformat() if at is None else f"{day.isoformat()}T{at:%H:%M}"
 
 
+def slot_of(due_date: str | None, due_time: str | None) -> str | None:
+    """`local_iso` of a due date and time as events carry them ("YYYY-MM-DD", "HH:MM")."""
+    if not due_date:
+        return None
+    return f"{due_date}T{due_time}" if due_time else due_date
+
+
 def _moment(text: str) -> tuple[datetime, bool]:
     """(local naive date-time, has a time) of a `local_iso` string."""
     if "T" in text:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from organizer.domain import commands as c
 from organizer.domain import events as e
-from organizer.domain.recurrence import Series, local_iso, normalise
+from organizer.domain.recurrence import Series, local_iso, normalise, slot_of
 from organizer.errors import InvalidTransition, NothingToUndo
 
 MAX_TITLE = 4096
@@ -55,13 +55,6 @@ def due_at_utc(due_date: str | None, due_time: str | None, tz: str) -> str | Non
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _slot(due_date: str | None, due_time: str | None) -> str | None:
-    if not due_date:
-        return None
-    return local_iso(date.fromisoformat(due_date),
-                     time.fromisoformat(due_time) if due_time else None)
-
-
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -72,7 +65,7 @@ def _hm(t: time | None) -> str | None:
 
 def evolve(state: TaskState | None, event: e.Event) -> TaskState | None:
     if isinstance(event, e.TaskCreated):
-        start = _slot(event.due_date, event.due_time) if event.repeat else None
+        start = slot_of(event.due_date, event.due_time) if event.repeat else None
         return TaskState(
             event.task_id, event.owner, event.number, event.title, "open",
             event.due_date, event.due_time, event.due_at, event.tz, 1,

@@ -107,23 +107,15 @@ def _corrected(pieces: list[Piece], flat: str) -> list[Piece]:
     a denied one ("в пятницу, не в субботу" is Friday); the span covers both."""
     out: list[Piece] = []
     for piece in pieces:
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and last.kind == piece.kind
-            and _CORRECTION.fullmatch(flat[last.end : piece.start].strip(" ,"))
-        ):
+        last = out[-1] if out and out[-1].kind == piece.kind else None
+        between = flat[last.end : piece.start].strip(" ,") if last is not None else ""
+        if last is not None and _CORRECTION.fullmatch(between):
             out[-1] = replace(piece, start=last.start, clock=_same_half(last, piece))
-            continue
-        if (
-            last is not None
-            and last.kind == piece.kind
-            and _NOT.fullmatch(flat[last.end : piece.start].strip(" ,"))
-        ):
+        elif last is not None and _NOT.fullmatch(between):
             # "в пятницу, не в субботу": Friday; "в 5, не в 6 вечера": 17:00
             out[-1] = replace(last, end=piece.end, clock=_same_half(piece, last))
-            continue
-        out.append(piece)
+        else:
+            out.append(piece)
     return out
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from organizer.domain import events as e
+from organizer.domain.recurrence import slot_of
 from organizer.store.events import StoredEvent
 
 Row = dict[str, Any]
@@ -33,9 +34,7 @@ CHECKPOINT = "projections"
 
 def apply_task(row: Row | None, event: e.Event, at: str) -> Row | None:
     if isinstance(event, e.TaskCreated):
-        start = None
-        if event.repeat and event.due_date:
-            start = f"{event.due_date}T{event.due_time}" if event.due_time else event.due_date
+        start = slot_of(event.due_date, event.due_time) if event.repeat else None
         return {
             "id": event.task_id, "owner": event.owner, "number": event.number,
             "title": event.title, "status": "open", "due_date": event.due_date,
