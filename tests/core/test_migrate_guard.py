@@ -70,6 +70,16 @@ def test_create_here_makes_it_loudly_and_then_it_is_migrated_as_any(
     assert code == 0 and out.startswith("up to date at ")
 
 
+def test_create_here_still_keeps_to_the_expected_volume(
+        host: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_docker("stack", tmp_path, monkeypatch)
+    monkeypatch.setenv("EXPECTED_DB_VOLUME", "deploy_db_data")
+    code, out, err = invoke("migrate", "--create-here")
+    assert code == 2 and out == ""
+    assert err.startswith(f"Error: DB_PATH {host} is on ") and "deploy_db_data" in err
+    assert len(err.splitlines()) == 1 and not host.exists()
+
+
 def test_without_a_stack_a_new_database_is_created_loudly(
         host: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with_docker("empty", tmp_path, monkeypatch)
