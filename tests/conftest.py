@@ -23,6 +23,9 @@ def env(tmp_path: Path) -> dict[str, str]:
         "DEFAULT_TZ": "Europe/Moscow",
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
+        # `auto` runtime and migrate's stack guard ask docker about this project: a name no
+        # stack on the test machine has, so a real `deploy` stack never changes a test.
+        "ORGANIZER_COMPOSE_PROJECT": "organizer-tests",
     }
 
 

@@ -43,7 +43,7 @@ DEFAULTS: dict[str, str] = {
     "API_PORT": "8101",
     "BACKUP_DIR": "",
     "LOG_FORMAT": "text",
-    "ORGANIZER_RUNTIME": "compose",
+    "ORGANIZER_RUNTIME": "auto",
     "REMINDER_LEAD_MIN": "0",
     "REMINDER_MAX_LATE_MIN": "720",
     "OPS_ADMIN_CHAT_ID": "",
@@ -204,7 +204,7 @@ def load_settings(
         if backup_dir
         else db_path.parent / "backups",
         log_format=_choice(get, "LOG_FORMAT", ("text", "json")),
-        runtime=_choice(get, "ORGANIZER_RUNTIME", ("compose", "local")),
+        runtime=_choice(get, "ORGANIZER_RUNTIME", ("auto", "compose", "local")),
         reminder_lead_min=_int(get, "REMINDER_LEAD_MIN", low=0, high=7 * 24 * 60),
         reminder_max_late_min=_int(get, "REMINDER_MAX_LATE_MIN", low=0, high=30 * 24 * 60),
         ops_admin_chat_id=_chat_id(admin_chat),

@@ -58,7 +58,7 @@ def test_daily_check_records_day_one_after_baseline(deployment: Settings) -> Non
     assert checks["health"]["status"] == "FAIL"
     assert "connection refused" in checks["health"]["reason"]
     assert code == 1
-    journal = deployment.data_dir / "ops" / "journal.jsonl"
+    journal = Path.cwd() / "ops" / "journal" / "journal.jsonl"  # the one journal of this tree
     rendered = CliRunner().invoke(app, ["ops", "journal"]).stdout
     assert f"### Day 1 — {record['date']}" in rendered
     assert "- Backup created: YES" in rendered

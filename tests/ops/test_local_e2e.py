@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fakes import docker_cli
 from tests.fakes.telegram_server import FakeTelegram
 
 pytestmark = pytest.mark.slow
@@ -128,3 +129,43 @@ def test_notify_sends_the_summary_without_showing_the_token(
         assert TOKEN not in again.stdout + again.stderr
     finally:
         server.stop()
+
+
+def test_after_organizer_run_every_ops_command_works_with_nothing_set(
+        env: dict[str, str], tmp_path: Path) -> None:
+    """The README's first line on a laptop without docker: ./data, no ORGANIZER_* setting."""
+    laptop = {k: v for k, v in env.items() if k not in ("DB_PATH", "ORGANIZER_COMPOSE_PROJECT")}
+    laptop.update(API_PORT=str(free_port()), PYTHONPATH=os.pathsep.join(sys.path),
+                  PATH=docker_cli.path_without_docker(tmp_path / "bin"))
+    said = "runtime: local (auto: no containers of compose project deploy; docker is not installed)"
+
+    def ops(*args: str) -> subprocess.CompletedProcess[str]:
+        done = organizer(laptop, tmp_path, *args)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        assert done.stderr.splitlines()[0] == said, args
+        return done
+
+    process = start(laptop, tmp_path, "run")
+    try:
+        wait_healthy(laptop)
+        time.sleep(1.0)  # the worker's first heartbeat
+        ops("ops", "baseline")
+        found = checks(ops("ops", "daily-check", "--json").stdout)
+        assert {v["status"] for v in found.values()} <= {"OK", "WARN"}, found
+        ops("ops", "incident", "--symptom", "slow replies", "--title", "Slow")
+        created = json.loads(ops("backup", "create", "--json").stdout)["record"]["file"]
+        listed = json.loads(ops("backup", "list", "--json").stdout)
+        assert created in [r["file"] for r in listed]
+        assert json.loads(ops("backup", "verify", created, "--json").stdout)["ok"] is True
+        rendered = ops("ops", "journal").stdout
+    finally:
+        stop(process)
+    # Stopped a moment ago: its heartbeats are fresh, so restore wants --force.
+    restored = json.loads(ops("backup", "restore", created, "--force", "--json").stdout)
+    assert restored["source"].endswith(created)
+    assert (tmp_path / "data" / "organizer.db").exists()
+    assert "### Day 1 — " in rendered and "Slow" in rendered and "slow replies" in rendered
+    journal = tmp_path / "ops" / "journal" / "journal.jsonl"
+    kinds = [json.loads(line)["kind"] for line in journal.read_text().splitlines()]
+    assert kinds == ["environment", "baseline", "day", "incident"]
+    assert not (tmp_path / "data" / "ops").exists()  # one journal, not one per runtime

@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from organizer.cli import context
-from organizer.cli.ops_support import JsonOpt, RuntimeOpt, make_runtime, runtime_name
+from organizer.cli.ops_support import JsonOpt, RuntimeOpt, build_runtime, pick_runtime
 
 backup_app = typer.Typer(help="Online backups, restore drills, retention and restore.",
                          no_args_is_help=True)
@@ -23,11 +23,11 @@ WRITERS = ("api", "worker", "telegram-bot")
 
 def _in_compose(runtime: str | None, *args: str, timeout: float = 120) -> dict[str, Any] | None:
     """Run this backup command inside the stack when the runtime is compose."""
-    if runtime_name(runtime) != "compose":
+    if pick_runtime(runtime) != "compose":
         return None
     with context.errors_to_exit():
-        result: dict[str, Any] = make_runtime("compose").organizer("backup", *args,
-                                                                  timeout=timeout)
+        result: dict[str, Any] = build_runtime("compose").organizer("backup", *args,
+                                                                   timeout=timeout)
     return result
 
 
@@ -148,7 +148,7 @@ def restore(file: str = typer.Argument(..., help="The backup to restore (path or
 
     with context.errors_to_exit():
         moment = parse_at(at) if at else None
-    if runtime_name(runtime) == "compose":
+    if pick_runtime(runtime) == "compose":
         result = _restore_compose(file, at)
     else:
         settings = context.settings()
@@ -168,7 +168,7 @@ def restore(file: str = typer.Argument(..., help="The backup to restore (path or
 def _restore_compose(file: str, at: str | None) -> dict[str, Any]:
     from organizer.ops.compose import ComposeRuntime
 
-    rt: ComposeRuntime = make_runtime("compose")
+    rt: ComposeRuntime = build_runtime("compose")
     with context.errors_to_exit():
         drill = rt.organizer("backup", "verify", file, timeout=120)
         if not drill["ok"]:

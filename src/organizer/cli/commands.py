@@ -10,9 +10,10 @@ from organizer.cli import (
     daemon_cmds,
     db_cmds,
     health_cmds,
+    migrate_cmds,
     ops_cmds,
     task_cmds,
 )
 
-MODULES: list[ModuleType] = [daemon_cmds, db_cmds, task_cmds, canon_cmds, backup_cmds, ops_cmds,
-                            health_cmds]
+MODULES: list[ModuleType] = [daemon_cmds, migrate_cmds, db_cmds, task_cmds, canon_cmds,
+                            backup_cmds, ops_cmds, health_cmds]

@@ -1,9 +1,7 @@
-"""Database commands: migrate, projections, events tail, config show."""
+"""Database commands: projections, events tail, config show (migrate: migrate_cmds)."""
 
 from __future__ import annotations
 
-import sys
-from dataclasses import asdict
 from typing import Any
 
 import typer
@@ -15,31 +13,6 @@ projections_app = typer.Typer(help="Rebuild or verify the projections from the e
 events_app = typer.Typer(help="Read the event log.", no_args_is_help=True)
 config_app = typer.Typer(help="Show the configuration (never a secret's value).",
                          no_args_is_help=True)
-
-
-def migrate_command(
-    verify_volume: bool = typer.Option(False, "--verify-volume",
-                                       help="Refuse unless DB_PATH is on EXPECTED_DB_VOLUME."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="List what would run; change nothing."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-) -> None:
-    """Apply pending schema migrations, each in its own transaction.
-
-    Example: organizer migrate --verify-volume
-    """
-    from organizer.app.database import migrate
-
-    say = (lambda line: print(line, file=sys.stderr)) if as_json else print
-    with context.errors_to_exit():
-        report = migrate(context.settings(), dry_run=dry_run, verify=verify_volume, say=say)
-    if as_json:
-        context.print_json(asdict(report))
-    elif dry_run:
-        print("would apply: " + (", ".join(report.pending) or "nothing (up to date)"))
-    elif not report.applied:
-        print(f"up to date at {report.version}")
-    else:
-        print(f"schema now at {report.version}")
 
 
 def _open() -> Any:
@@ -130,7 +103,6 @@ def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> N
 
 
 def register(app: typer.Typer) -> None:
-    app.command("migrate")(migrate_command)
     app.add_typer(projections_app, name="projections")
     app.add_typer(events_app, name="events")
     app.add_typer(config_app, name="config")

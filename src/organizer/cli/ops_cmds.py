@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from organizer.cli import context, ops_journal_cmds
-from organizer.cli.db_cmds import migrate_command
+from organizer.cli.migrate_cmds import ops_migrate
 from organizer.cli.ops_support import (
     JournalOpt,
     JsonOpt,
@@ -21,7 +21,7 @@ from organizer.cli.ops_support import (
 )
 
 ops_app = typer.Typer(help="Operations: checks, journal, volume, migrations.", no_args_is_help=True)
-ops_app.command("migrate")(migrate_command)
+ops_app.command("migrate")(ops_migrate)
 
 
 @ops_app.callback()
@@ -40,7 +40,7 @@ def _compose_options(
     health_url: str | None = typer.Option(None, "--health-url", envvar="ORGANIZER_HEALTH_URL",
                                           help="Default http://127.0.0.1:8101/health."),
 ) -> None:
-    """Operations on the deployment: compose (default) or local runtime.
+    """Operations on the deployment: auto (default), compose or local runtime.
 
     Example: organizer ops daily-check --runtime local
     """
@@ -71,7 +71,7 @@ def daily_check(
 
     with context.errors_to_exit():
         rt = make_runtime(runtime, stale_after)
-        path = journal_path(rt.name, journal_file)
+        path = journal_path(journal_file)
         records = journal.read(path)
         results = run_daily(rt, records, create_backup=backup)
         record = journal.append(path, "day", day_record(results, records, rt.name, notes))
@@ -99,7 +99,7 @@ def baseline(runtime: str | None = RuntimeOpt, as_json: bool = JsonOpt,
 
     with context.errors_to_exit():
         rt = make_runtime(runtime)
-        path = journal_path(rt.name, journal_file)
+        path = journal_path(journal_file)
         environment = {**rt.describe(), "journal": str(path),
                        "calendar_mode": _calendar_mode()}
         journal.append(path, "environment", environment)

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from organizer.cli import context
-from organizer.cli.ops_support import JournalOpt, JsonOpt, RuntimeOpt, journal_path, runtime_name
+from organizer.cli.ops_support import JournalOpt, JsonOpt, RuntimeOpt, journal_path, pick_runtime
 
 STABLE_DAYS = 7
 
@@ -38,6 +38,7 @@ def incident(
     from organizer.ops.render import INCIDENT_FIELDS
     from organizer.ops.restore import parse_at
 
+    pick_runtime(runtime)  # the journal is one file; the line says what this deployment is
     given = {"symptom": symptom, "impact": impact, "root_cause": root_cause, "action": action,
              "result": result, "prevention": prevention}
     if sys.stdin.isatty():
@@ -48,7 +49,7 @@ def incident(
         raise context.fail("an incident needs at least --symptom")
     with context.errors_to_exit():
         moment = journal.stamp(parse_at(when)) if when else None
-        path = journal_path(runtime_name(runtime), journal_file)
+        path = journal_path(journal_file)
         record = journal.append(path, "incident", {
             "title": title, "when": moment, **{k: v or "" for k, v in given.items()}})
     if as_json:
@@ -73,8 +74,9 @@ def show_journal(
     from organizer.ops import journal
     from organizer.ops.render import render
 
+    pick_runtime(runtime)
     with context.errors_to_exit():
-        path = journal_path(runtime_name(runtime), journal_file)
+        path = journal_path(journal_file)
         records = journal.read(path)
         if mark_stable:
             _mark_stable(path, records)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,12 @@ import typer
 from organizer.cli import context
 
 RuntimeOpt = typer.Option(
-    None, "--runtime", help="compose (the prod stack, default) or local (an `organizer run` here); "
-                            "default ORGANIZER_RUNTIME.")
+    None, "--runtime", help="auto (default: compose when the compose project has containers, "
+                            "else local), compose (the prod stack) or local (an `organizer run` "
+                            "here); default ORGANIZER_RUNTIME.")
 JsonOpt = typer.Option(False, "--json", help="Print JSON.")
 JournalOpt = typer.Option(None, "--journal", help="The journal record file (default: ORGANIZER_"
-                          "JOURNAL, else ops/journal/journal.jsonl or <data>/ops/journal.jsonl).")
+                          "JOURNAL, else ops/journal/journal.jsonl in the deploy's work tree).")
 
 _compose: dict[str, Any] = {}
 
@@ -25,11 +27,24 @@ def set_compose_options(**options: Any) -> None:
     _compose.update({k: v for k, v in options.items() if v})
 
 
-def runtime_name(name: str | None) -> str:
-    chosen = (name or context.settings().runtime).lower()
-    if chosen not in ("compose", "local"):
-        raise context.fail(f"--runtime {chosen!r} is not compose or local; pick one")
-    return chosen
+def pick_runtime(name: str | None) -> str:
+    """compose or local, as asked or (auto) by the project's containers; says so on stderr.
+
+    The line goes to stderr so that --json output stays one JSON document. When
+    compose is picked, a missing docker CLI, Compose plugin or engine ends the
+    command here with one line naming the fix.
+    """
+    from organizer.ops.choose import choose
+
+    source = "--runtime" if name else "ORGANIZER_RUNTIME"
+    target = compose_target()
+    with context.errors_to_exit():
+        choice = choose(name or context.settings().runtime, source, target.project)
+    print(choice.line(), file=sys.stderr)
+    if choice.name == "compose":
+        with context.errors_to_exit():
+            target.preflight()
+    return choice.name
 
 
 def compose_target() -> Any:
@@ -52,9 +67,13 @@ def compose_target() -> Any:
 
 
 def make_runtime(name: str | None, stale_after: float | None = None) -> Any:
-    """The runtime the command inspects."""
-    chosen = runtime_name(name)
-    if chosen == "compose":
+    """The runtime the command inspects, picked (and named on stderr) by `pick_runtime`."""
+    return build_runtime(pick_runtime(name), stale_after)
+
+
+def build_runtime(kind: str, stale_after: float | None = None) -> Any:
+    """A runtime of a kind already picked: compose or local."""
+    if kind == "compose":
         from organizer.ops.compose import ComposeRuntime
 
         return ComposeRuntime(compose_target())
@@ -65,13 +84,13 @@ def make_runtime(name: str | None, stale_after: float | None = None) -> Any:
                         stale_after=stale_after or STALE_AFTER_S)
 
 
-def journal_path(runtime_kind: str, given: Path | None) -> Path:
+def journal_path(given: Path | None) -> Path:
+    """The one journal every ops command reads and writes, whatever the runtime."""
     from organizer.ops.journal import default_path
 
     if given is not None:
         return given.absolute()
-    project = compose_target().project_dir if runtime_kind == "compose" else Path.cwd()
-    return default_path(runtime_kind, context.settings().data_dir, project)
+    return default_path(compose_target().project_dir)
 
 
 def print_results(title: str, results: list[Any]) -> None:

@@ -33,6 +33,34 @@ class DockerError(OrganizerError):
     """A docker command failed or is not available."""
 
 
+class DockerMissing(DockerError):
+    """The docker CLI, the engine or the Compose v2 plugin is not there: exit 2."""
+
+    exit_code = 2
+
+
+INSTALL_HINT = "install them with `sh ops/install-docker.sh` (as root)"
+NO_DOCKER = f"docker is not installed on this host: the compose runtime needs the engine and " \
+            f"the Compose v2 plugin; {INSTALL_HINT}"
+NO_PLUGIN = ("the Docker Compose v2 plugin is missing (`docker compose` is not a docker "
+             "command): install it with `sh ops/install-docker.sh` (as root)")
+# What the docker CLI prints when `compose` is no plugin it knows: 20.10 parses
+# `docker compose -p ...` as its own flags, newer CLIs name the unknown command.
+_NO_PLUGIN_SAID = ("unknown shorthand flag", "unknown command: docker compose",
+                   "'compose' is not a docker command", "unknown flag: --project-name")
+
+
+def explain(said: str) -> str | None:
+    """One line naming a missing plugin or a stopped engine and the fix; None otherwise."""
+    if any(marker in said for marker in _NO_PLUGIN_SAID):
+        return NO_PLUGIN
+    if "Cannot connect to the Docker daemon" in said:
+        first = next(line for line in said.splitlines() if "Cannot connect" in line)
+        return (f"the Docker engine is not running ({first.strip()}): start it with "
+                "`sh ops/install-docker.sh` (as root)")
+    return None
+
+
 def parse_ps(text: str) -> list[dict[str, Any]]:
     """`docker compose ps --format json`: one object per line (v2.21+) or one array (older)."""
     text = text.strip()
@@ -152,15 +180,44 @@ class ComposeTarget:
                 stderr=subprocess.STDOUT if merge_stderr else None,
                 text=True, timeout=timeout, stdin=subprocess.DEVNULL)
         except FileNotFoundError as exc:
-            raise DockerError("the docker CLI is not installed on this host") from exc
+            raise DockerMissing(NO_DOCKER) from exc
         except subprocess.TimeoutExpired as exc:
             raise DockerError(f"`{label or ' '.join(argv[:2])}` gave no answer in {timeout:g} s") \
                 from exc
         if result.returncode != 0:
-            said = (result.stderr or result.stdout or "").strip().splitlines()
+            text = (result.stderr or result.stdout or "").strip()
+            missing = explain(text)
+            if missing:
+                raise DockerMissing(missing)
+            said = text.splitlines()
             raise DockerError(f"`{label or ' '.join(argv[:2])}` failed: "
                               f"{said[-1] if said else f'exit {result.returncode}'}")
         return result.stdout
+
+    def attempt(self, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+        """A compose call whose output and exit code the caller passes on as they are.
+
+        Only a missing docker, Compose plugin or engine, or no answer in time, raise.
+        """
+        argv = self.command(*args)
+        try:
+            result = subprocess.run(argv, cwd=self.project_dir, capture_output=True, text=True,
+                                    timeout=timeout, stdin=subprocess.DEVNULL)
+        except FileNotFoundError as exc:
+            raise DockerMissing(NO_DOCKER) from exc
+        except subprocess.TimeoutExpired as exc:
+            raise DockerError(f"`docker compose {args[0]}` gave no answer in {timeout:g} s") \
+                from exc
+        missing = explain(result.stderr) if result.returncode != 0 else None
+        if missing:
+            raise DockerMissing(missing)
+        return result
+
+    def preflight(self) -> None:
+        """Refuse in one line when the docker CLI, its Compose v2 plugin or the engine is missing."""
+        self.run(["docker", "compose", "version"], timeout=15, label="docker compose version")
+        self.run(["docker", "version", "--format", "{{.Server.Version}}"], timeout=15,
+                 label="docker version")
 
     def compose(self, *args: str, timeout: float = 30, merge_stderr: bool = False) -> str:
         label = "docker compose " + " ".join(a for a in args[:3] if not a.startswith("-"))

@@ -7,9 +7,9 @@ read and fenced off with a newline by the next append. Nothing is ever
 rewritten: a second daily check on the same day appends a newer record for
 that day, and the renderer shows the latest one.
 
-The file lives outside the deploy's git work tree or in a git-ignored path
-(`ops/journal/` in the repository, `<data dir>/ops/` locally), so ops work
-never makes the tree dirty.
+The file lives in the git-ignored `ops/journal/` of the deploy's work tree
+(or at ORGANIZER_JOURNAL), the same file whichever runtime a command acts on,
+so ops work never makes the tree dirty and never splits the journal.
 """
 
 from __future__ import annotations
@@ -92,11 +92,13 @@ def days(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [by_date[d] for d in sorted(by_date)]
 
 
-def default_path(runtime: str, data_dir: Path, project_dir: Path) -> Path:
-    """ORGANIZER_JOURNAL, else the git-ignored `ops/journal/` (compose) or `<data>/ops/` (local)."""
+def default_path(project_dir: Path) -> Path:
+    """ORGANIZER_JOURNAL, else the git-ignored `ops/journal/` of the deploy's work tree.
+
+    One place for every runtime: the compose and the local runtime, `ops
+    incident` and `ops journal` all read and write this one file.
+    """
     configured = os.environ.get("ORGANIZER_JOURNAL", "").strip()
     if configured:
         return Path(configured).expanduser().absolute()
-    if runtime == "compose":
-        return project_dir.absolute() / "ops" / "journal" / FILE_NAME
-    return data_dir / "ops" / FILE_NAME
+    return project_dir.absolute() / "ops" / "journal" / FILE_NAME

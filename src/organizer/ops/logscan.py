@@ -26,7 +26,8 @@ SIGNATURES: tuple[Signature, ...] = (
     Signature(
         "no_such_table", re.compile(r"no such table", re.I), Status.FAIL,
         "the runtime DB lacks the schema (split volume?): run `organizer ops verify-volume`, "
-        "then migrate on deploy_db_data (`organizer ops migrate`)",
+        "then `organizer ops migrate` (it runs the stack's migrate service on deploy_db_data; "
+        "never `organizer migrate` on the host)",
     ),
     Signature(
         "getupdates_conflict",

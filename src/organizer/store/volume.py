@@ -93,3 +93,28 @@ def verify_volume(db_path: Path, expected: str, mountinfo: str | None = None) ->
     mount = mount_of(db_path.parent, parse_mountinfo(text))
     check_volume(db_path, expected, mount.volume if mount else None, describe_place(mount))
     return mount
+
+
+DOCKERENV = Path("/.dockerenv")
+
+
+def inside_container(db_path: Path, mountinfo: str | None = None,
+                     dockerenv: bool | None = None) -> bool:
+    """True when `db_path` sits on a docker volume or this process runs in a container.
+
+    A container is told by docker's `/.dockerenv` marker together with an
+    overlay root filesystem; either alone is not enough (some hosts carry the
+    marker, some run on overlay).
+    """
+    if mountinfo is None:
+        try:
+            mountinfo = MOUNTINFO.read_text()
+        except OSError:  # no /proc: not Linux, so not a docker container either
+            mountinfo = ""
+    mounts = parse_mountinfo(mountinfo)
+    holder = mount_of(db_path.parent, mounts)
+    if holder is not None and holder.volume:
+        return True
+    root = mount_of(Path("/"), mounts)
+    marked = DOCKERENV.exists() if dockerenv is None else dockerenv
+    return marked and root is not None and root.fstype == "overlay"
