@@ -23,6 +23,8 @@ def env(tmp_path: Path) -> dict[str, str]:
         "DEFAULT_TZ": "Europe/Moscow",
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
+        # subprocesses run this checkout's sources, not whichever copy is installed
+        "PYTHONPATH": str(REPO / "src"),
     }
 
 
