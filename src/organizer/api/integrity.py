@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from organizer.api.checks import DEGRADED_STATUS, FAIL, OK, Check
-from organizer.errors import OrganizerError
+from organizer.errors import DatabaseDamaged, OrganizerError
 from organizer.store.db import RESTORE_HINT, connect, quick_check
 
 MIN_INTERVAL_S = 60.0  # a changed file is checked again after this long
@@ -50,27 +50,36 @@ def _stamp(db_path: Path) -> tuple[int, ...]:
     return tuple(values)
 
 
+NOT_RUN = "quick_check not run"
+
+
 def _run(db_path: Path, state: _State, stamp: tuple[int, ...]) -> None:
     verdict = check_now(db_path)
     with _lock:
-        state.verdict, state.stamp, state.checked_at = verdict, stamp, time.monotonic()
         state.running = None
+        if verdict.reason.startswith(NOT_RUN) and state.verdict is not None:
+            return  # locked for a moment: keep the last verdict, try again next time
+        state.verdict, state.stamp, state.checked_at = verdict, stamp, time.monotonic()
+        if verdict.reason.startswith(NOT_RUN):
+            state.checked_at = 0.0  # nothing was learned: due again at the next request
 
 
 def check_now(db_path: Path, budget_s: float = BUDGET_S) -> Check:
     """One quick_check of `db_path`, stopped after `budget_s`."""
     try:
         conn = connect(db_path, readonly=True, busy_timeout_ms=1000)
-    except OrganizerError as exc:
+    except DatabaseDamaged as exc:
         return Check(FAIL, str(exc))
+    except OrganizerError as exc:  # missing, locked: the database check says which
+        return Check(DEGRADED_STATUS, f"{NOT_RUN}: {exc}")
     deadline = time.monotonic() + budget_s
     conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
         problem = quick_check(conn)
     except OrganizerError as exc:
-        return Check(DEGRADED_STATUS, f"quick_check not run: {exc}")
+        return Check(DEGRADED_STATUS, f"{NOT_RUN}: {exc}")
     except sqlite3.Error as exc:
-        return Check(DEGRADED_STATUS, f"quick_check not run: {exc}")
+        return Check(DEGRADED_STATUS, f"{NOT_RUN}: {exc}")
     finally:
         conn.close()
     if problem == "interrupted":
