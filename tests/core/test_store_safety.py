@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -171,3 +172,16 @@ def test_read_only_database_file_is_one_line_and_loses_nothing(env: dict[str, st
     os.chmod(db, 0o600)
     listed = organizer(env, "task", "list")
     assert "купить молоко" in listed.stdout and "купить хлеб" not in listed.stdout
+
+
+def test_the_daily_check_fails_a_damaged_database_naming_the_restore(
+        damaged: dict[str, str], tmp_path: Path) -> None:
+    env = {**damaged, "BACKUP_DIR": str(tmp_path / "backups"),
+           "ORGANIZER_JOURNAL": str(tmp_path / "journal.jsonl")}
+    result = organizer(env, "ops", "daily-check", "--runtime", "local", "--no-backup", "--json")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+    assert checks["quick_check"]["status"] == "FAIL"
+    assert "damaged" in checks["quick_check"]["reason"]
+    assert "organizer backup restore FILE" in checks["quick_check"]["reason"]
