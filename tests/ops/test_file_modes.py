@@ -77,3 +77,19 @@ def test_ops_check_and_the_daily_check_name_it(env: dict[str, str], tmp_path: Pa
         [line] = [r for r in run(*command) if r["name"] == "db_mode"]
         assert line["status"] == "WARN", (command, line)
         assert f"`chmod 600 {db}" in str(line["reason"])
+
+
+def test_ops_check_on_compose_reads_the_modes_from_inside_the_stack(tmp_path: Path) -> None:
+    from organizer.ops.daily import Once
+    from organizer.ops.predeploy_run import _stack_db_mode
+
+    db = tmp_path / "organizer.db"
+    db.write_bytes(b"")
+    os.chmod(db, 0o644)
+
+    def down() -> dict[str, object]:
+        raise RuntimeError("service worker is not running")
+
+    assert _stack_db_mode(Once(down))[0] is Status.OK  # before the first deploy: nothing to read
+    status, reason, _ = _stack_db_mode(Once(lambda: {"db_modes": mode_facts(db)}))
+    assert status is Status.WARN and f"`chmod 600 {db}`" in reason

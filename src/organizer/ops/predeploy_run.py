@@ -56,8 +56,7 @@ def run_predeploy(runtime: Runtime, settings: Settings, env_file: Path) -> list[
         config = Once(runtime.config)  # type: ignore[attr-defined]
         probe = Once(runtime.probe)
         checks += _config_checks(config, runtime.project_dir, probe)
-        checks.append(Check("db_mode", "DB file mode",
-                            lambda: mode_verdict(probe().get("db_modes")), 40))
+        checks.append(Check("db_mode", "DB file mode", lambda: _stack_db_mode(probe), 40))
     else:
         def local_google() -> Verdict:
             if not settings.calendar_configured:
@@ -75,6 +74,14 @@ def run_predeploy(runtime: Runtime, settings: Settings, env_file: Path) -> list[
                    Check("db_mode", "DB file mode",
                          lambda: mode_verdict(mode_facts(settings.db_path)), 10)]
     return run_checks(checks)
+
+
+def _stack_db_mode(probe: Once) -> Verdict:
+    try:
+        facts = probe()
+    except Exception:
+        return ok("not checked: the stack is not running (before the first deploy)")
+    return mode_verdict(facts.get("db_modes"))
 
 
 def _const(verdict: Verdict) -> Callable[[], Verdict]:
