@@ -26,6 +26,8 @@ def env(tmp_path: Path) -> dict[str, str]:
         # `auto` runtime and migrate's stack guard ask docker about this project: a name no
         # stack on the test machine has, so a real `deploy` stack never changes a test.
         "ORGANIZER_COMPOSE_PROJECT": "organizer-tests",
+        # subprocesses run this checkout's sources, not whichever copy is installed
+        "PYTHONPATH": str(REPO / "src"),
     }
 
 

@@ -8,6 +8,7 @@
     │   ├── MigrationDrift     an applied migration changed or disappeared
     │   ├── VolumeMismatch     DB_PATH is not on EXPECTED_DB_VOLUME
     │   ├── DatabaseBusy       the write lock could not be had in time
+    │   ├── DatabaseDamaged    the file is corrupt (malformed pages): restore a backup
     │   └── ReplayError        an event that cannot be replayed
     ├── CanonError             the canon file is missing or invalid: exit 2
     ├── ConcurrencyError       a stream moved on under a command; retried
@@ -65,6 +66,10 @@ class VolumeMismatch(StorageError):
 
 class DatabaseBusy(StorageError):
     """Another process held the write lock for too long."""
+
+
+class DatabaseDamaged(StorageError):
+    """The database file is corrupt: SQLite reads malformed pages in it."""
 
 
 class ReplayError(StorageError):

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from organizer.settings import Settings
+from organizer.store.private import private_dirs
 
 # Which daemon a library's logger speaks for.
 _DAEMON_OF = (
@@ -96,7 +97,7 @@ def setup_logging(settings: Settings | None, daemon: str, *,
     root.addHandler(stderr)
     if settings and files_for:
         log_dir: Path = settings.log_dir
-        log_dir.mkdir(parents=True, exist_ok=True)
+        private_dirs(log_dir)  # often creates the data directory itself: 0700, like the DB's
         for name in files_for:
             handler = logging.handlers.RotatingFileHandler(
                 log_dir / f"{name}.log", maxBytes=5 * 1024 * 1024, backupCount=3,

@@ -21,7 +21,7 @@ from tests.api.support import TOKEN, Get, beat_all, mountinfo_fixture
 
 KEY_LINE = "MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQC7"
 ALL_CHECKS = {"database", "schema", "tables", "volume", "canon", "calendar", "worker", "bot",
-              "projector_lag", "backup"}
+              "projector_lag", "backup", "integrity"}
 
 
 def health(fetch: Get, settings: Settings, **kwargs: Any) -> tuple[int, dict[str, Any]]:

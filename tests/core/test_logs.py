@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import stat
 from dataclasses import replace
 
 import pytest
@@ -71,3 +73,13 @@ def test_run_writes_one_file_per_daemon(settings: Settings) -> None:
     assert "worker line" in (settings.log_dir / "worker.log").read_text()
     assert "worker line" not in (settings.log_dir / "api.log").read_text()
     assert "api line" in (settings.log_dir / "api.log").read_text()
+
+
+def test_the_data_directory_the_logs_create_is_private(settings: Settings) -> None:
+    old = os.umask(0o022)
+    try:
+        setup_logging(settings, "run", files_for=("worker",))
+    finally:
+        os.umask(old)
+    for directory in (settings.log_dir, settings.db_path.parent):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory

@@ -80,7 +80,7 @@ def test_sigkill_under_faults_leaves_one_live_event_per_task(
         "DB_PATH": str(settings.db_path), "CANON_PATH": str(REPO / "canon" / "intents_v2.yml"),
         "GOOGLE_CALENDAR_ID": CAL_ID, "GOOGLE_SA_FILE": str(settings.google_sa_file),
         "GOOGLE_CALENDAR_API_BASE": calendar_server.base, "GOOGLE_CALENDAR_TIMEOUT_SEC": "1",
-        "PYTHONUNBUFFERED": "1",
+        "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO / "src"),
     }
     log = tmp_path / "worker.log"
     calendar_server.chaos(0.25, seed=seed)

@@ -22,6 +22,7 @@ import msgspec
 from organizer import __version__
 from organizer.api import checks
 from organizer.api.checks import FAIL, OK, Check, overall
+from organizer.api.integrity import integrity
 from organizer.errors import DatabaseBusy, OrganizerError
 from organizer.settings import Settings
 from organizer.store import heartbeats
@@ -77,9 +78,13 @@ class HealthProbe:
             return code, body
 
     async def _build(self) -> tuple[int, bytes]:
-        results = await self._database_checks()
+        results, integrity_check = await asyncio.gather(
+            self._database_checks(), asyncio.to_thread(integrity, self.settings.db_path))
         results["volume"] = checks.volume(self.settings, self._read_mountinfo())
         results["canon"] = checks.canon(self.canon, self.settings)
+        results["integrity"] = integrity_check
+        if results["integrity"].status == FAIL and results["database"].status == OK:
+            results["database"] = results["integrity"]  # a damaged file is no working database
         status = overall(results)
         body = {
             "status": status,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from organizer.settings import Settings
 from organizer.store.backup import create_backup
-from organizer.store.db import connect, table_names
+from organizer.store.db import connect, require_sound, table_names
 from organizer.store.migrations import (
     Migration,
     apply_one,
@@ -73,6 +73,8 @@ def migrate(settings: Settings, *, dry_run: bool = False, verify: bool = False,
         say(f"CREATING a new database at {path} (no file was there)")
     conn = connect(path, create=True)
     try:
+        if not created:
+            require_sound(conn)  # never "up to date" on a damaged file, never migrate one
         status = read_status(conn, settings.migrations_dir)
         check_drift(status, settings.migrations_dir, path)
         pending: list[Migration] = status.pending

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,11 +49,20 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 @contextmanager
 def errors_to_exit() -> Iterator[None]:
-    """Turn an OrganizerError into one line on stderr and its exit code."""
+    """Turn an OrganizerError into one line on stderr and its exit code.
+
+    An sqlite3 error that a read outside any transaction let through (a damaged
+    page met by a plain SELECT) is translated by the store first.
+    """
     try:
         yield
     except OrganizerError as exc:
         raise fail(str(exc), exc.exit_code) from None
+    except sqlite3.Error as exc:
+        from organizer.store.db import translate
+
+        error = translate(exc)
+        raise fail(str(error), error.exit_code) from None
 
 
 def is_tty() -> bool:

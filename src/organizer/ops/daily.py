@@ -14,9 +14,11 @@ from typing import Any
 
 from organizer.ops import logscan
 from organizer.ops.baseline import drift_verdict
+from organizer.ops.filemodes import mode_verdict
 from organizer.ops.model import CheckResult, Status, Verdict, fail, ok, warn, worst
 from organizer.ops.runner import Check, run_checks
 from organizer.ops.runtime import Runtime, get_health
+from organizer.store.db import RESTORE_HINT
 
 LOG_LINES = 120
 BACKUP_MAX_AGE_H = 26.0
@@ -129,7 +131,8 @@ def quick_check_verdict(probe: Once) -> Verdict:
     if not db.get("current", False):
         return fail(db.get("error", "schema not current"), quick_check=db.get("quick_check"))
     if db.get("quick_check") != "ok":
-        return fail(f"quick_check: {db.get('quick_check')}: restore from a verified backup")
+        return fail(f"the database file is damaged (quick_check: {db.get('quick_check')}): "
+                    f"{RESTORE_HINT}")
     return ok(f"ok, schema {db['version']}, {db.get('events', 0)} events")
 
 
@@ -151,6 +154,7 @@ def daily_checks(runtime: Runtime, records: list[dict[str, Any]], *, create_back
         Check("drift", "Drift since baseline", lambda: drift_verdict(runtime, records), 45),
         Check("disk", "Free disk", lambda: disk_verdict(probe), 45),
         Check("quick_check", "PRAGMA quick_check", lambda: quick_check_verdict(probe), 60),
+        Check("db_mode", "DB file mode", lambda: mode_verdict(probe().get("db_modes")), 60),
     ]
 
 

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from organizer.store.private import FILE_MODE, private_dirs
+
 KINDS = ("environment", "baseline", "day", "incident", "stable")
 FILE_NAME = "journal.jsonl"
 
@@ -38,8 +40,8 @@ def append(path: Path, kind: str, data: dict[str, Any], at: datetime | None = No
         raise ValueError(f"unknown journal record kind {kind!r}")
     record = {"kind": kind, "at": stamp(at or utc_now()), **data}
     line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    private_dirs(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
     try:
         size = os.fstat(fd).st_size
         if size and not _ends_with_newline(path, size):

@@ -8,6 +8,7 @@ from typing import Any
 
 from organizer.ops import hostvolume, predeploy
 from organizer.ops.daily import Once
+from organizer.ops.filemodes import mode_facts, mode_verdict
 from organizer.ops.model import CheckResult, Verdict, fail, ok
 from organizer.ops.probe import file_facts, schema_facts, volume_facts
 from organizer.ops.runner import Check, run_checks
@@ -53,7 +54,9 @@ def run_predeploy(runtime: Runtime, settings: Settings, env_file: Path) -> list[
         checks.append(Check("env_file", ".env.prod", lambda: predeploy.env_file(target.env_path()),
                             10))
         config = Once(runtime.config)  # type: ignore[attr-defined]
-        checks += _config_checks(config, runtime.project_dir, Once(runtime.probe))
+        probe = Once(runtime.probe)
+        checks += _config_checks(config, runtime.project_dir, probe)
+        checks.append(Check("db_mode", "DB file mode", lambda: _stack_db_mode(probe), 40))
     else:
         def local_google() -> Verdict:
             if not settings.calendar_configured:
@@ -67,8 +70,18 @@ def run_predeploy(runtime: Runtime, settings: Settings, env_file: Path) -> list[
                                 10))
         checks += [Check("google", "Google calendar", local_google, 10),
                    Check("canon", "Canon validates",
-                         lambda: predeploy.canon(settings.canon_path), 20)]
+                         lambda: predeploy.canon(settings.canon_path), 20),
+                   Check("db_mode", "DB file mode",
+                         lambda: mode_verdict(mode_facts(settings.db_path)), 10)]
     return run_checks(checks)
+
+
+def _stack_db_mode(probe: Once) -> Verdict:
+    try:
+        facts = probe()
+    except Exception:
+        return ok("not checked: the stack is not running (before the first deploy)")
+    return mode_verdict(facts.get("db_modes"))
 
 
 def _const(verdict: Verdict) -> Callable[[], Verdict]:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from organizer.errors import OrganizerError
+from organizer.ops.filemodes import mode_facts
 from organizer.settings import Settings
 from organizer.store import heartbeats
 from organizer.store.backup import latest_backup
-from organizer.store.db import connect
+from organizer.store.db import connect, quick_check, translate
 from organizer.store.migrations import require_current
 from organizer.store.volume import MOUNTINFO, describe_place, mount_of, parse_mountinfo
 
@@ -52,10 +54,8 @@ def schema_facts(settings: Settings) -> dict[str, Any]:
             facts.update(current=True, version=status.version)
         except OrganizerError as exc:
             facts.update(current=False, error=str(exc))
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-        facts["quick_check"] = "ok" if [r[0] for r in rows] == ["ok"] else \
-            "; ".join(str(r[0]) for r in rows[:5])
-        if facts.get("current"):
+        facts["quick_check"] = quick_check(conn, 5) or "ok"
+        if facts.get("current") and facts["quick_check"] == "ok":
             facts["events"] = conn.execute("SELECT count(*) FROM events").fetchone()[0]
             now = datetime.now(UTC)
             facts["heartbeats"] = {
@@ -63,6 +63,8 @@ def schema_facts(settings: Settings) -> dict[str, Any]:
                        "status": b["status"]}
                 for name, b in heartbeats.read_all(conn).items()
             }
+    except sqlite3.Error as exc:  # a page the quick check did not reach, or a lock
+        facts["error"] = str(translate(exc, settings.db_path))
     finally:
         conn.close()
     return facts
@@ -88,6 +90,7 @@ def gather(settings: Settings) -> dict[str, Any]:
         "db_path": str(settings.db_path),
         "volume": volume_facts(settings),
         "db": schema_facts(settings),
+        "db_modes": mode_facts(settings.db_path),
         "disk": {"free": usage.free, "total": usage.total} if usage else None,
         "latest_backup": None if backup is None else {
             "file": backup.file, "created_at": backup.created_at, "events": backup.events},

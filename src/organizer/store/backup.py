@@ -18,6 +18,8 @@ from pathlib import Path
 from organizer.errors import StorageError
 from organizer.store.db import connect, translate
 from organizer.store.filecopy import CopyError, CopyJob
+from organizer.store.interrupt import interrupts_raise, partial_name, sweep_partials
+from organizer.store.private import private_dirs
 from organizer.store.snapshot import PinnedSnapshot, pin_snapshot
 
 # How long to keep trying to pin a snapshot before taking the slower backup API way.
@@ -73,15 +75,21 @@ def create_backup(db_path: Path, backup_dir: Path, reason: str = "manual") -> Ba
     then renamed into place and described by its sidecar record.
     """
     try:
-        backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dirs(backup_dir)
     except OSError as exc:
         raise StorageError(
             f"cannot create backup directory {backup_dir}: {exc.strerror}; set BACKUP_DIR"
         ) from exc
+    sweep_partials(backup_dir)  # what a killed backup left behind
+    with interrupts_raise("backup"):
+        return _create(db_path, backup_dir, reason)
+
+
+def _create(db_path: Path, backup_dir: Path, reason: str) -> BackupRecord:
     now = datetime.now(UTC)
     name = f"organizer-{now.strftime('%Y%m%dT%H%M%S%fZ')}.db"
     final = backup_dir / name
-    partial = backup_dir / (name + ".partial")
+    partial = backup_dir / partial_name(name)
     try:
         pinned = pin_snapshot(db_path, PIN_PATIENCE_S)
         copied = _copy_pinned(pinned, db_path, partial) if pinned is not None else None
@@ -121,10 +129,10 @@ def _copy_pinned(pinned: PinnedSnapshot, db_path: Path, partial: Path) -> tuple[
         job = CopyJob(db_path, partial, pinned.length, pinned.inode)
         try:
             facts = _facts(pinned.conn)  # the same snapshot the copy holds
+            return job.result(), facts
         except BaseException:
-            job.cancel()
+            job.cancel()  # a signal or an error here: the child stops writing first
             raise
-        return job.result(), facts
     except CopyError:
         partial.unlink(missing_ok=True)
         return None
@@ -158,7 +166,7 @@ def _copy_with_backup_api(db_path: Path, partial: Path) -> tuple[str, _Facts]:
 def _write_sidecar(record: BackupRecord, backup_dir: Path) -> None:
     """The record, durably: its file fsynced, renamed, and the directory fsynced (both names)."""
     sidecar = record.sidecar(backup_dir)
-    tmp = sidecar.with_suffix(".json.partial")
+    tmp = backup_dir / partial_name(sidecar.name)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         try:

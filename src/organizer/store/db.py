@@ -8,12 +8,14 @@ organizer's errors here and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from pathlib import Path
 from types import TracebackType
 
-from organizer.errors import DatabaseBusy, NotADatabase, StorageError
+from organizer.errors import DatabaseBusy, DatabaseDamaged, NotADatabase, StorageError
+from organizer.store.private import create_private_file, private_dirs
 
 BUSY_TIMEOUT_MS = 5_000
 # A writer keeps trying this long in total before the user hears "busy".
@@ -33,13 +35,20 @@ def connect(path: Path, *, create: bool = False, readonly: bool = False,
             f"database {path} does not exist; run `organizer migrate` to create it "
             "or set DB_PATH to the existing database"
         )
-    if create:
+    if create and not path.exists():
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dirs(path.parent)
         except OSError as exc:
             raise StorageError(
                 f"cannot create directory {path.parent}: {exc.strerror}; "
                 "choose a writable DB_PATH"
+            ) from exc
+        try:
+            create_private_file(path)  # 0600 before SQLite opens it: -wal and -shm follow it
+        except OSError as exc:
+            raise StorageError(
+                f"cannot open database {path}: the directory is missing or not writable "
+                f"({exc.strerror}); fix its permissions or set DB_PATH"
             ) from exc
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     try:
@@ -77,10 +86,21 @@ def db_file(conn: sqlite3.Connection) -> Path:
     return Path(row[2]) if row and row[2] else Path(":memory:")
 
 
+RESTORE_HINT = ("restore the latest backup with `organizer backup restore FILE` — "
+                "`organizer backup list` shows them")
+
+
+def damaged(path: Path | None, detail: str) -> DatabaseDamaged:
+    where = f"the database file {path}" if path else "the database file"
+    return DatabaseDamaged(f"{where} is damaged ({detail}): {RESTORE_HINT}")
+
+
 def translate(exc: sqlite3.Error, path: Path | None = None) -> StorageError:
     """The one place sqlite3 errors become organizer errors."""
     where = f"database {path}" if path else "the database"
     message = str(exc)
+    if "malformed" in message or "corrupt" in message:
+        return damaged(path, message)
     if "file is not a database" in message or "file is encrypted" in message:
         return NotADatabase(
             f"{where} is not an SQLite database; point DB_PATH at the organizer database "
@@ -142,7 +162,10 @@ class transaction:  # noqa: N801 - used as `with transaction(conn):`, like a fun
         conn = self.conn
         if kind is not None:
             if conn.in_transaction:
-                conn.rollback()
+                with contextlib.suppress(sqlite3.Error):  # the error below says what went wrong
+                    conn.rollback()
+            if isinstance(exc, sqlite3.Error):  # raised inside the body: translated like BEGIN's
+                raise translate(exc, db_file(conn)) from exc
             return
         try:
             conn.execute("COMMIT")
@@ -150,6 +173,25 @@ class transaction:  # noqa: N801 - used as `with transaction(conn):`, like a fun
             if conn.in_transaction:
                 conn.rollback()
             raise translate(error, db_file(conn)) from error
+
+
+def quick_check(conn: sqlite3.Connection, max_errors: int = 3) -> str | None:
+    """None when SQLite's quick_check finds the file sound, else the problems it names."""
+    try:
+        rows = [line for r in conn.execute(f"PRAGMA quick_check({int(max_errors)})")
+                for line in str(r[0]).splitlines() if not line.startswith("*** in database")]
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise translate(exc, db_file(conn)) from exc
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(rows)
+
+
+def require_sound(conn: sqlite3.Connection) -> None:
+    """Raise DatabaseDamaged naming the restore command when quick_check finds damage."""
+    problem = quick_check(conn)
+    if problem is not None:
+        raise damaged(db_file(conn), problem.split("; ")[0][:200])
 
 
 def table_names(conn: sqlite3.Connection) -> set[str]:

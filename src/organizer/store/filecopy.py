@@ -17,11 +17,14 @@ checkpoint under a connection that is still open here.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
 import hashlib
 import mmap
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -175,7 +178,7 @@ class CopyJob:
         try:
             self._child = subprocess.Popen(
                 [sys.executable, "-P", "-m", __name__, str(src), str(dst), str(length),
-                 str(inode[0]), str(inode[1])],
+                 str(inode[0]), str(inode[1]), str(os.getpid())],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 text=True, env={**os.environ, "PYTHONPATH": path})
         except OSError as exc:
@@ -192,11 +195,45 @@ class CopyJob:
     def cancel(self) -> None:
         if self._child.poll() is None:
             self._child.kill()
-        self._child.communicate()
+        self._child.wait()
+        for pipe in (self._child.stdout, self._child.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+_PR_SET_PDEATHSIG = 1
+PARENT_POLL_S = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when `parent` ends, even by SIGKILL: no orphan goes on writing.
+
+    On Linux the kernel does it (prctl PR_SET_PDEATHSIG); elsewhere a thread
+    watches the parent pid. Either way, a parent already gone means exit now.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    if armed:
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def main(argv: list[str]) -> int:
-    src, dst, length, dev, ino = argv
+    src, dst, length, dev, ino, parent = argv
+    die_with_parent(int(parent))
     try:
         digest = copy_hashed(Path(src), Path(dst), int(length), inode=(int(dev), int(ino)),
                              rollback_header=True)
