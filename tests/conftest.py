@@ -23,6 +23,8 @@ def env(tmp_path: Path) -> dict[str, str]:
         "DEFAULT_TZ": "Europe/Moscow",
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
+        # a subprocess runs the sources under test (a worktree's src first on the path)
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
     }
 
 
