@@ -1,4 +1,5 @@
-"""Titles and references: the user's own words, minus time, commands and decoration."""
+"""Titles and references: the user's own words, minus time and commands (a reference also minus
+decoration: "готово 5 👍" is task 5)."""
 
 from __future__ import annotations
 
