@@ -81,3 +81,24 @@ async def test_the_reply_and_the_task_keep_what_was_written(running_bot: Running
             "task_created_no_time", "ru", number=number, title=text)
     assert [t["title"] for t in running_bot.tasks(ALICE)] == [
         "купить молоко 🍎", "'; DROP TABLE tasks; --", "לקנות חלב", "купить витамин А"]
+
+
+async def test_the_last_minute_of_9999_in_any_zone(running_bot: RunningBot, canon: Canon) -> None:
+    await text_of(running_bot, "/tz America/Los_Angeles")
+    refused = await text_of(running_bot, "31.12.9999 в 23:59 салют")
+    assert refused == canon.reply("error", "ru", message=(
+        "9999-12-31 23:59 in America/Los_Angeles is past the last moment a task can have "
+        "(9999-12-31 UTC); choose an earlier date"))
+    assert running_bot.tasks(ALICE) == []
+    await text_of(running_bot, "/tz Europe/Moscow")
+    added = await text_of(running_bot, "31.12.9999 в 23:59 салют")
+    assert "салют" in added
+    await text_of(running_bot, "/tz Asia/Tokyo")  # there it is already the year 10000
+    listed = await text_of(running_bot, "список")
+    assert "салют" in listed and "23:59" in listed
+
+
+async def test_a_year_written_out_is_that_year(running_bot: RunningBot, canon: Canon) -> None:
+    assert await text_of(running_bot, "01.01.0001 отчет") == canon.reply(
+        "date_invalid", "ru", date="01.01.0001")
+    assert running_bot.tasks(ALICE) == []
