@@ -50,7 +50,8 @@ async def test_a_forged_alternative_button_changes_nothing(running_bot: RunningB
     (task,) = running_bot.tasks(ALICE)
     before = event_count(running_bot)
     for data in (f"alt:{task['id']}:99999999", f"alt:{task['id']}:20261301",
-                 f"alt:{task['id']}:202612012599", "alt:::", "done:" + "f" * 200, "x" * 64):
+                 f"alt:{task['id']}:202612012599", f"alt:{task['id']}", "alt:::",
+                 "done:" + "f" * 200, "x" * 64):
         answer = await press(running_bot, ALICE, reply, data)
         assert answer["text"] == canon.reply("button_invalid", "ru")
     assert event_count(running_bot) == before
@@ -69,7 +70,7 @@ async def test_tz_that_is_no_zone_gets_one_reply(running_bot: RunningBot, canon:
         "tz_set", "ru", tz="Europe/Berlin")
 
 
-async def test_tz_alone_says_how(running_bot: RunningBot, canon: Canon) -> None:
+async def test_tz_alone_gets_the_example(running_bot: RunningBot, canon: Canon) -> None:
     assert await text_of(running_bot, "/tz") == canon.reply("tz_invalid", "ru", tz="")
 
 
@@ -87,8 +88,8 @@ async def test_the_last_minute_of_9999_in_any_zone(running_bot: RunningBot, cano
     await text_of(running_bot, "/tz America/Los_Angeles")
     refused = await text_of(running_bot, "31.12.9999 в 23:59 салют")
     assert refused == canon.reply("error", "ru", message=(
-        "9999-12-31 23:59 in America/Los_Angeles is past the last moment a task can have "
-        "(9999-12-31 UTC); choose an earlier date"))
+        "9999-12-31 23:59 in America/Los_Angeles is outside the moments a task can have "
+        "(years 1 to 9999 in UTC); choose another date"))
     assert running_bot.tasks(ALICE) == []
     await text_of(running_bot, "/tz Europe/Moscow")
     added = await text_of(running_bot, "31.12.9999 в 23:59 салют")
@@ -102,3 +103,13 @@ async def test_a_year_written_out_is_that_year(running_bot: RunningBot, canon: C
     assert await text_of(running_bot, "01.01.0001 отчет") == canon.reply(
         "date_invalid", "ru", date="01.01.0001")
     assert running_bot.tasks(ALICE) == []
+
+
+async def test_a_forged_move_to_the_year_1_is_refused_in_the_popup(running_bot: RunningBot) -> None:
+    reply = await running_bot.say(ALICE, "завтра в 8 пробежка")
+    (task,) = running_bot.tasks(ALICE)
+    before = event_count(running_bot)
+    answer = await press(running_bot, ALICE, reply, f"alt:{task['id']}:000101010000")
+    assert answer["text"] == ("0001-01-01 00:00 in Europe/Moscow is outside the moments a task "
+                              "can have (years 1 to 9999 in UTC); choose another date")
+    assert event_count(running_bot) == before

@@ -55,8 +55,8 @@ def due_at_utc(due_date: str | None, due_time: str | None, tz: str) -> str | Non
         instant = local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
     except OverflowError:  # 31.12.9999 23:59 west of UTC is in the year 10000
         raise InvalidTransition(
-            f"{due_date} {due_time} in {tz} is past the last moment a task can have "
-            "(9999-12-31 UTC); choose an earlier date") from None
+            f"{due_date} {due_time} in {tz} is outside the moments a task can have "
+            "(years 1 to 9999 in UTC); choose another date") from None
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
