@@ -135,7 +135,12 @@ def make_title(original: str, spans: Iterable[tuple[int, int]], grammar: Grammar
     words = _title_tidy(_strip_trailing(words, grammar.title_trailing, cut_tail), cut_head, cut_tail)
     if not any(c.isalnum() for c in words):
         return None
-    return " ".join(part for part in (_pictures(head), words, _pictures(tail)) if part)
+    before_words, after_words = _pictures(head), _pictures(tail)
+    if before_words:  # as close to the words as they were written ("🍎купить", "‏שלום‏")
+        words = before_words + (" " if head[-1].isspace() else "") + words
+    if after_words:
+        words += (" " if tail[0].isspace() else "") + after_words
+    return words
 
 
 _TASK_NOUN = re.compile(r"^(?:задач[уаи]?|задани[ея]|пункт|таск[уа]?|дело|запись|task|item|one)$")
