@@ -107,3 +107,50 @@ def test_rename_and_replay_errors(cli_env: dict[str, str]) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("Error: event at position 3 has unknown type 'task.exploded'")
     assert [t["title"] for t in listed(cli_env)] == ["купить кефир"]
+
+
+def test_titles_keep_what_was_written(cli_env: dict[str, str]) -> None:
+    for text in ("купить молоко 🍎", "'; DROP TABLE tasks; --", "לקנות חלב", "купить витамин А"):
+        added = organizer(cli_env, "task", "add", text)
+        assert added.returncode == 0, added.stderr
+    assert [t["title"] for t in listed(cli_env)] == [
+        "купить молоко 🍎", "'; DROP TABLE tasks; --", "לקנות חלב", "купить витамин А"]
+
+
+@pytest.mark.parametrize("title", ["", "   ", "\t"])
+def test_rename_to_nothing_is_refused(cli_env: dict[str, str], title: str) -> None:
+    organizer(cli_env, "task", "add", "купить молоко")
+    result = organizer(cli_env, "task", "rename", "1", title)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: a title cannot be empty;")
+    assert result.stderr.count("\n") == 1
+    assert [t["title"] for t in listed(cli_env)] == ["купить молоко"]
+
+
+def test_argument_that_is_not_utf8_is_one_line(cli_env: dict[str, str]) -> None:
+    result = subprocess.run([sys.executable.encode(), b"-m", b"organizer", b"task", b"add", b"\xff\xfe"],
+                            env={**cli_env, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+                            capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.decode() == ("Error: argument 3 is not valid UTF-8 text; "
+                                      "set a UTF-8 locale (LANG=C.UTF-8) or retype it\n")
+    assert listed(cli_env) == []
+
+
+def test_a_moment_past_year_9999_in_utc_is_refused(cli_env: dict[str, str]) -> None:
+    west = {**cli_env, "DEFAULT_TZ": "America/Los_Angeles"}
+    result = organizer(west, "task", "add", "31.12.9999 в 23:59 салют")
+    assert result.returncode == 1
+    assert result.stderr == ("Error: 9999-12-31 23:59 in America/Los_Angeles is outside the "
+                             "moments a task can have (years 1 to 9999 in UTC); choose another date\n")
+    assert listed(cli_env) == []
+    east = organizer(cli_env, "task", "add", "31.12.9999 в 23:59 салют")
+    assert east.returncode == 0, east.stderr
+    assert listed(cli_env)[0]["due_date"] == "9999-12-31"
+
+
+def test_a_year_before_1900_is_no_date(cli_env: dict[str, str]) -> None:
+    result = organizer(cli_env, "task", "add", "01.01.0001 отчет")
+    assert result.returncode == 1
+    assert "'01.01.0001'" in result.stderr
+    assert listed(cli_env) == []

@@ -128,3 +128,9 @@ def test_unknown_event_type_names_its_position() -> None:
 
     with pytest.raises(ReplayError, match="position 17 has unknown type 'task.exploded'"):
         e.decode("task.exploded", 1, "{}", position=17)
+
+
+@pytest.mark.parametrize("title", ["", "   ", "\n\t"])
+def test_a_task_cannot_be_renamed_to_nothing(title: str) -> None:
+    with pytest.raises(InvalidTransition, match="a title cannot be empty"):
+        t.decide(c.RetitleTask("t1", title), state_after(created()))

@@ -146,3 +146,22 @@ def test_not_configured_is_quiet_and_tasks_sync_once_configured(
     assert sorted(calendar_server.live_by_task(CAL_ID)) == sorted(ids)
     assert cm.current_mode(conn, on)[0] == cm.CONFIGURED
     conn.close()
+
+
+def test_the_event_summary_keeps_what_the_person_wrote(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    from organizer.app.understand import read_task
+
+    written = {"завтра в 10 купить молоко 🍎": "купить молоко 🍎",
+               "завтра в 11 '; DROP TABLE tasks; --": "'; DROP TABLE tasks; --",
+               "завтра в 12 לקנות חלב": "לקנות חלב",
+               "завтра в 13 прочитать «Войну и мир» 📚": "прочитать «Войну и мир» 📚"}
+    sync = make_sync(settings, conn, clock)
+    for text in written:
+        outcome = service.execute(read_task(text, "111", settings, now=clock()))
+        assert outcome.task is not None
+    drain(sync)
+    summaries = sorted(e["summary"] for e in calendar_server.live_events(CAL_ID))
+    assert summaries == sorted(written.values())

@@ -200,9 +200,10 @@ class TaskService:
                 raise TaskNotFound(f"there is no {'/'.join(statuses)} task yet")
             return str(row[0])
         if re.fullmatch(r"\d+", ref):
+            # more digits than an SQLite integer holds: no task has that number
             row = self.conn.execute(
                 "SELECT id FROM tasks WHERE owner = ? AND number = ?", (owner, int(ref))
-            ).fetchone()
+            ).fetchone() if len(ref) <= _MAX_NUMBER_DIGITS else None
             if row is None:
                 raise TaskNotFound(f"there is no task {ref}; see the numbers with `task list`")
             return str(row[0])
@@ -216,6 +217,9 @@ class TaskService:
             shown = "; ".join(f"{t['number']}. {t['title']}" for t in matches[:5])
             raise AmbiguousRef(f"{ref!r} matches {len(matches)} tasks ({shown}); use the number")
         return str(matches[0]["id"])
+
+
+_MAX_NUMBER_DIGITS = 18  # every 18-digit number fits SQLite's 64-bit integers
 
 
 def _word_in(word: str, title: str) -> bool:

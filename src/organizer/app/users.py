@@ -27,6 +27,9 @@ from organizer.store.projections import project
 
 __all__ = ["AUTO", "LANGS", "MAX_LEAD_MIN", "InvalidSetting", "UserService", "UserSettings",
            "parse_lead"]
+_LEAD_DIGITS = 9  # more digits than this is out of range whatever the unit
+# A zone name: words of letters, digits, "_", "+" and "-" joined by "/", as in the tz database.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]{1,30}(?:/[A-Za-z0-9_+\-]{1,30}){0,2}")
 _LEAD = re.compile(r"^([+-]?\d+)\s*(m|min|mins|minutes?|мин|минут[аы]?|h|hours?|ч|час|часа|часов)?\.?$")
 
 
@@ -49,6 +52,9 @@ def parse_lead(text: str) -> int:
     found = _LEAD.match(given.lower())
     if found is None:
         raise InvalidLead("not_a_number", given)
+    digits = found.group(1).lstrip("+-")
+    if len(digits) > _LEAD_DIGITS:  # far out of range; int() of 4,300+ digits even raises
+        raise InvalidLead("negative" if found.group(1)[0] == "-" else "too_long", given)
     number = int(found.group(1))
     unit = found.group(2) or "m"
     return rules.check_lead(number * 60 if unit[0] in "hч" else number, given)
@@ -59,13 +65,17 @@ def user_stream(user_id: str) -> str:
 
 
 def valid_tz(name: str) -> str:
-    """The IANA zone name as given, or InvalidSetting."""
+    """The IANA zone name as given, or InvalidSetting: a region ("Europe"), a path
+    ("../../etc/passwd") or a name longer than any zone's is no zone."""
+    refused = InvalidSetting(f"not a time zone: {name[:60]!r}; e.g. Europe/Berlin")
+    if not _ZONE_NAME.fullmatch(name) or ".." in name:
+        raise refused
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidSetting(f"unknown time zone {name!r}; e.g. Europe/Moscow") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # a directory is an OSError
+        raise refused from exc
     if "/" not in name and name.upper() != "UTC":
-        raise InvalidSetting(f"unknown time zone {name!r}; e.g. Europe/Moscow")
+        raise refused
     return name
 
 

@@ -57,11 +57,16 @@ def parse_press(data: str) -> Press | None:
     if found is None:
         return None
     action, task_id, day, at = found.groups()
-    return Press(
-        action, task_id,
-        datetime.strptime(day, "%Y%m%d").date() if day else None,
-        datetime.strptime(at, "%H%M").time() if at else None,
-    )
+    if action != "alt" and day:
+        return None  # only the alternative carries a date
+    try:  # callback data is the sender's to forge: "alt:<id>:99999999" is no date
+        return Press(
+            action, task_id,
+            datetime.strptime(day, "%Y%m%d").date() if day else None,
+            datetime.strptime(at, "%H%M").time() if at else None,
+        )
+    except ValueError:
+        return None
 
 
 def on_press(conv: Conversation, key: str, user_id: int, data: str,
@@ -73,8 +78,10 @@ def on_press(conv: Conversation, key: str, user_id: int, data: str,
     tz, lang = conv.profile(user_id, tg_lang)
     canon, now = conv.canon(), conv.clock()
     press = parse_press(data)
-    task = conv.tasks.get(press.task_id) if press else None
-    if press is None or task is None or task["owner"] != str(user_id):
+    if press is None or (press.action == "alt" and press.due_date is None):
+        return Reply("", answer=say(canon, "button_invalid", lang))
+    task = conv.tasks.get(press.task_id)
+    if task is None or task["owner"] != str(user_id):
         # Someone else's task reads exactly like a missing one: nothing is shown.
         return Reply("", answer=say(canon, "not_found", lang, ref=data.split(":")[0]))
     if press.action == "snooze":

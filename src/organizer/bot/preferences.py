@@ -20,6 +20,8 @@ from organizer.errors import InvalidLead
 if TYPE_CHECKING:
     from organizer.bot.conversation import Conversation, Incoming
 
+SHOWN_CHARS = 40
+
 
 def set_tz(conv: Conversation, msg: Incoming, name: str) -> Reply:
     """`/tz Europe/Berlin`."""
@@ -28,7 +30,7 @@ def set_tz(conv: Conversation, msg: Incoming, name: str) -> Reply:
         found = conv.users.set_tz(str(msg.user_id), name, idempotency_key=msg.key,
                                   meta=conv.meta(msg))
     except InvalidSetting:
-        return Reply(say(conv.canon(), "tz_invalid", lang, tz=name))
+        return Reply(say(conv.canon(), "tz_invalid", lang, tz=shown(name)))
     return Reply(say(conv.canon(), "tz_set", lang, tz=found.tz))
 
 
@@ -110,8 +112,15 @@ def _set_lead(conv: Conversation, msg: Incoming, minutes: int, said: str) -> Rep
 
 def _refused(conv: Conversation, msg: Incoming, problem: str, said: str) -> Reply:
     _, lang = conv.profile(msg.user_id, msg.tg_lang)
-    return Reply(say(conv.canon(), f"remind_invalid.{problem}", lang, value=said,
+    return Reply(say(conv.canon(), f"remind_invalid.{problem}", lang, value=shown(said),
                      max=MAX_LEAD_MIN))
+
+
+def shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """What the person sent, quoted back: printable characters only, and at most `limit`
+    of them ("77777…" for 4,400 digits), so a refusal stays one short message."""
+    value = "".join(c for c in value if c.isprintable())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def lead_phrase(conv: Conversation, minutes: int, lang: str) -> str:

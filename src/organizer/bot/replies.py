@@ -58,7 +58,10 @@ def local_due(task: dict[str, Any], tz: str) -> tuple[date | None, time | None]:
     """The task's due date and time as seen in zone `tz`."""
     if task.get("due_at"):
         instant = datetime.strptime(task["due_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        local = instant.astimezone(ZoneInfo(tz))
+        try:
+            local = instant.astimezone(ZoneInfo(tz))
+        except OverflowError:  # the last hours of 9999 seen from east of UTC: as written
+            return date.fromisoformat(task["due_date"]), time.fromisoformat(task["due_time"])
         return local.date(), local.time().replace(second=0, microsecond=0)
     if task.get("due_date"):
         return date.fromisoformat(task["due_date"]), None

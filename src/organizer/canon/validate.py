@@ -36,7 +36,7 @@ REQUIRED_REPLIES = (
     "repeat_set", "repeat_marker", "task_done_next", "repeat_move_only", "date_invalid",
     "lang_current.chosen", "lang_current.telegram",
     "lang_current.default", "lang_auto", "lang_invalid", "language_name.russian",
-    "language_name.english",
+    "language_name.english", "button_invalid",
 )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ that use them, so `organizer --help` stays at Typer's own start-up cost.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -47,4 +48,18 @@ _register()
 
 
 def main() -> None:
+    for index, argument in enumerate(sys.argv[1:], start=1):
+        if not _is_utf8(argument):
+            print(f"Error: argument {index} is not valid UTF-8 text; "
+                  "set a UTF-8 locale (LANG=C.UTF-8) or retype it", file=sys.stderr)
+            sys.exit(2)
     app()
+
+
+def _is_utf8(argument: str) -> bool:
+    """False for bytes the locale could not decode (Python keeps them as lone surrogates)."""
+    try:
+        argument.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -159,6 +159,9 @@ def rename(ref: str = typer.Argument(..., help="List number or words of the titl
     """
     from organizer.domain.commands import RetitleTask
 
+    if not title.strip():
+        raise context.fail("a title cannot be empty; give the new title, "
+                           'e.g. task rename 3 "call the bank"')
     _change(ref, user, lambda task_id: RetitleTask(task_id, title), "renamed")
 
 

@@ -51,7 +51,12 @@ def due_at_utc(due_date: str | None, due_time: str | None, tz: str) -> str | Non
     if not due_date or not due_time:
         return None
     local = datetime.combine(date.fromisoformat(due_date), time.fromisoformat(due_time))
-    instant = local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    try:
+        instant = local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    except OverflowError:  # 31.12.9999 23:59 west of UTC is in the year 10000
+        raise InvalidTransition(
+            f"{due_date} {due_time} in {tz} is outside the moments a task can have "
+            "(years 1 to 9999 in UTC); choose another date") from None
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -153,7 +158,9 @@ def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
     if isinstance(command, c.RetitleTask):
         _require(state, "open", "rename")
         title = clean_title(command.title)
-        if not title or title == state.title:
+        if not title:
+            raise InvalidTransition("a title cannot be empty; say what the task is now")
+        if title == state.title:
             return []
         return [e.TaskRetitled(task_id=state.task_id, title=title, previous_title=state.title)]
     if isinstance(command, c.RescheduleTask):

@@ -53,11 +53,15 @@ def _exists(day: int, month: int) -> bool:
     return _plausible(day, month) and day <= longest
 
 
+# Dates written with a year before this one are read as dates that do not exist.
+FIRST_YEAR = 1900
+
+
 def _year(text: str | None) -> int | None:
     if text is None:
         return None
     year = int(text)
-    return year + 2000 if year < 100 else year
+    return year + 2000 if len(text) <= 2 else year  # "01.01.0001" is the year 1, never 2001
 
 
 def _invalid(match: re.Match[str]) -> Piece:
@@ -73,6 +77,8 @@ def _date_piece(match: re.Match[str], day: int, month: int, year: int | None) ->
         return _invalid(match) if _plausible(day, month) else None
     if year is None:
         return Piece(DATE, *_span(match), date=DateSpec(day=day, month=month))
+    if year < FIRST_YEAR:
+        return _invalid(match)  # "01.01.0001": a year no task can be due in
     try:
         return Piece(DATE, *_span(match), date=DateSpec(exact=date(year, month, day)))
     except ValueError:  # 29 February of a year that has none

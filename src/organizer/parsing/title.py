@@ -1,8 +1,10 @@
-"""Titles and references: the user's own words, minus time, commands and decoration."""
+"""Titles and references: the user's own words, minus time and commands (a reference also minus
+decoration: "готово 5 👍" is task 5)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from organizer.parsing.grammar import Grammar
@@ -13,6 +15,7 @@ _RUNS = re.compile(r"[!?]{2,}|[.]{4,}|…{2,}|[(\[]\s*[)\]]")
 _SPACES = re.compile(r"\s+")
 _LEAD = re.compile(r"^[\s,.;:!?\-—–•*>)=|/\\]+")
 _TRAIL = re.compile(r"[\s,.;:!?\-—–…(*=|/\\]+$")
+_PERIOD = re.compile(r"(?<![.])[.]$|\s+$")
 _NUMBER_REF = re.compile(r"^[#№]?\s*(\d{1,6})$")
 _PAIRS = {"«": "»", "(": ")", '"': '"', "'": "'", "“": "”", "„": "“"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
@@ -68,23 +71,76 @@ def _strip_prefixes(text: str, prefix: re.Pattern[str]) -> str:
     return text
 
 
-def _strip_trailing(text: str, words: frozenset[str]) -> str:
+def _strip_trailing(text: str, words: frozenset[str], cut: bool = True) -> str:
+    """Without the filler words left at the end; a capital letter ("витамин А", "план Б")
+    is a name, not a preposition, unless a removed time stood right after it."""
     parts = text.split(" ")
     while parts and fold(parts[-1].strip(",.;:!?")) in words:
+        if parts[-1].isupper() and not cut:
+            break
         parts.pop()
     return " ".join(parts)
 
 
+def _kept(char: str) -> bool:
+    """Emoji, joiners and marks stay in a title; control characters and lone surrogates go."""
+    category = unicodedata.category(char)
+    return category not in ("Cc", "Cs") or char in "\n\t"
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """The pictures and spaces before the words, the words, and the pictures and spaces after."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or is_decoration(text[start])):
+        start += 1
+    while end > start and (text[end - 1].isspace() or is_decoration(text[end - 1])):
+        end -= 1
+    return text[:start], text[start:end], text[end:]
+
+
+def _pictures(edge: str) -> str:
+    """The pictures of an edge, without control characters, single-spaced."""
+    return _SPACES.sub(" ", "".join(c if _kept(c) else " " for c in edge)).strip()
+
+
+def _title_tidy(text: str, cut_head: bool, cut_tail: bool) -> str:
+    """Runs of "!"/"?" and spaces go; edge punctuation goes only where something was cut."""
+    text = "".join(c if _kept(c) else " " for c in text)
+    text = _SPACES.sub(" ", _RUNS.sub(" ", text))
+    previous = None
+    while previous != text:
+        previous = text
+        text = text.strip()
+        if cut_head:
+            text = _LEAD.sub("", text)
+        text = (_TRAIL if cut_tail else _PERIOD).sub("", text)
+        if cut_head and cut_tail:
+            text = _lone_edge_quotes(text)
+    return text.strip()
+
+
 def make_title(original: str, spans: Iterable[tuple[int, int]], grammar: Grammar) -> str | None:
-    """The task title: the message without its time spans, command words and decoration."""
+    """The task title: the message without its time spans and command words, and otherwise
+    every character the person wrote (emoji, quotes, other scripts)."""
     text = blank(original, spans)
     polite = grammar.title_words.finditer(_same_length_fold(text))
-    text = tidy(blank(text, (m.span() for m in polite)))
-    text = tidy(_strip_prefixes(text, grammar.title_prefix))
-    text = tidy(_strip_trailing(text, grammar.title_trailing))
-    if not any(c.isalnum() for c in text):
+    text = blank(text, (m.span() for m in polite))
+    head, words, tail = _edges(text)
+    before, _, after = _edges(original)
+    cut_head = len(head) > len(before)
+    cut_tail = len(tail) > len(after)
+    stripped = _strip_prefixes(words.strip(), grammar.title_prefix)
+    cut_head = cut_head or stripped != words.strip()
+    words = _title_tidy(stripped, cut_head, cut_tail)
+    words = _title_tidy(_strip_trailing(words, grammar.title_trailing, cut_tail), cut_head, cut_tail)
+    if not any(c.isalnum() for c in words):
         return None
-    return text
+    before_words, after_words = _pictures(head), _pictures(tail)
+    if before_words:  # as close to the words as they were written ("🍎купить", "‏שלום‏")
+        words = before_words + (" " if head[-1].isspace() else "") + words
+    if after_words:
+        words += (" " if tail[0].isspace() else "") + after_words
+    return words
 
 
 _TASK_NOUN = re.compile(r"^(?:задач[уаи]?|задани[ея]|пункт|таск[уа]?|дело|запись|task|item|one)$")
