@@ -32,6 +32,9 @@ def e2e(session: nox.Session) -> None:
     Writes .bench/e2e.json, which `nox -s bench` (bench/bench_deploy.py) reads.
     """
     session.run(PYTHON, "-m", "pytest", "-q", "tests/e2e", "-m", "e2e", *session.posargs)
+    # The bot through three minutes of mixed Bot API edge faults, then a message (no Docker).
+    session.run(PYTHON, "-m", "pytest", "-q", "tests/bot/test_receive_faults.py", "-k",
+                "long_mixed_outage", env={"ORGANIZER_SOAK_S": "180"})
 
 
 @nox.session

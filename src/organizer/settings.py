@@ -32,6 +32,7 @@ DEFAULTS: dict[str, str] = {
     "TELEGRAM_API_BASE": TELEGRAM_PUBLIC_API,
     "TG_LONGPOLL_SEC": "30",
     "TG_HTTP_READ_TIMEOUT": "40",
+    "TG_RECEIVE_STALE_SEC": "120",
     "TG_ALLOWED_USER_IDS": "",
     "DEFAULT_TZ": "Europe/Moscow",
     "DEFAULT_LANG": "ru",
@@ -79,6 +80,7 @@ class Settings:
     ops_admin_chat_id: int | None
     google_calendar_timeout_sec: int = 10
     default_lang: str = "ru"  # replies and reminders for people Telegram gives no en/ru code for
+    tg_receive_stale_sec: int = 120  # getUpdates failing longer than this: the bot check fails
 
     @property
     def calendar_configured(self) -> bool:
@@ -210,6 +212,7 @@ def load_settings(
         ops_admin_chat_id=_chat_id(admin_chat),
         google_calendar_timeout_sec=_int(get, "GOOGLE_CALENDAR_TIMEOUT_SEC", low=1, high=120),
         default_lang=_choice(get, "DEFAULT_LANG", ("ru", "en")),
+        tg_receive_stale_sec=_int(get, "TG_RECEIVE_STALE_SEC", low=10, high=7 * 24 * 3600),
     )
 
 

@@ -47,6 +47,7 @@ TEST_ENV = {
     "TELEGRAM_API_BASE": "http://telegram-api:8081",
     "TG_LONGPOLL_SEC": "5",
     "TG_HTTP_READ_TIMEOUT": "15",
+    "TG_RECEIVE_STALE_SEC": "20",  # the half-dead scenario waits this long for a 503
     "TG_ALLOWED_USER_IDS": str(USER_ID),
     "LOG_FORMAT": "json",
 }

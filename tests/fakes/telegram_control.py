@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from tests.fakes.telegram_edge import KINDS, MIXED
+
 if TYPE_CHECKING:
     from tests.fakes.telegram_server import FakeTelegram
 
@@ -70,6 +72,11 @@ def add_routes(app: web.Application, server: FakeTelegram) -> None:
             server.hang_next(count, float(body.get("seconds", 5)), method)
         elif kind == "drop":
             server.drop_next(count, method)
+        elif kind == "outage":  # {"seconds": 60, "kinds": ["html502", ...], "method": ...}
+            server.outage(float(body["seconds"]), tuple(body.get("kinds") or MIXED),
+                          method or "getUpdates")
+        elif kind in KINDS:
+            server.edge_next(kind, count, method)
         else:
             raise web.HTTPBadRequest(text=f"unknown fault {kind!r}")
         return web.json_response({"ok": True})

@@ -75,7 +75,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes import telegram_control
+from tests.fakes import telegram_control, telegram_edge
 
 Json = dict[str, Any]
 MAX_TEXT = 4096
@@ -95,11 +95,14 @@ class ApiError(Exception):
 
 @dataclass
 class Fault:
-    kind: str  # fail | hang | drop
+    kind: str  # fail | hang | drop | edge
     count: int
     method: str | None = None
     status: int = 500
     seconds: float = 0.0
+    edges: tuple[str, ...] = ()  # edge: the answers to rotate through (telegram_edge.KINDS)
+    until: float | None = None   # edge: a time-boxed outage ends at this monotonic time
+    taken: int = 0
 
 
 class _HtmlCheck(HTMLParser):
@@ -146,6 +149,7 @@ class FakeTelegram:
         self.tokens = list(tokens)
         self.host, self.port = host, port
         self.strict_chats = strict_chats
+        self.edge_hang_s = 5.0  # how long a `hang` edge answer holds the request
         self._lock = threading.RLock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -369,14 +373,35 @@ class FakeTelegram:
         with self._lock:
             self.faults.append(Fault("drop", count, method))
 
+    def edge_next(self, kind: str, count: int = 1, method: str | None = None) -> None:
+        """The next `count` calls answer as Telegram's edge does on a bad day (telegram_edge)."""
+        with self._lock:
+            self.faults.append(Fault("edge", count, method, edges=(kind,)))
+
+    def outage(self, seconds: float, kinds: tuple[str, ...] = telegram_edge.MIXED,
+               method: str | None = "getUpdates") -> None:
+        """For `seconds`, every call of `method` gets the next of `kinds`, in rotation."""
+        with self._lock:
+            self.faults.append(Fault("edge", 1, method, edges=tuple(kinds),
+                                     until=time.monotonic() + seconds))
+
     def block(self, chat_id: int) -> None:
         with self._lock:
             self.blocked.add(chat_id)
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
-            for fault in self.faults:
-                if fault.count > 0 and fault.method in (None, method):
+            now = time.monotonic()
+            for fault in list(self.faults):
+                if fault.until is not None and now >= fault.until:
+                    self.faults.remove(fault)
+                    continue
+                if fault.method not in (None, method):
+                    continue
+                if fault.until is not None:
+                    fault.taken += 1
+                    return fault
+                if fault.count > 0:
                     fault.count -= 1
                     if fault.count == 0:
                         self.faults.remove(fault)
@@ -473,7 +498,14 @@ class FakeTelegram:
                 assert request.transport is not None
                 request.transport.close()
                 return web.Response(status=500)
-            await asyncio.sleep(fault.seconds)
+            elif fault.kind == "edge":
+                edge = fault.edges[(fault.taken - 1) % len(fault.edges)] if fault.until \
+                    else fault.edges[0]
+                answer = await telegram_edge.answer(edge, request, hang_s=self.edge_hang_s)
+                if answer is not None:
+                    return answer
+            else:
+                await asyncio.sleep(fault.seconds)
         handler = getattr(self, "_m_" + method.lower(), None)
         if handler is None:
             return _envelope_error(ApiError(404, "Not Found"))

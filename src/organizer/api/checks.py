@@ -150,6 +150,38 @@ def heartbeat(beats: dict[str, dict[str, Any]], daemon: str, now: datetime,
     return Check(OK, f"beat {_age(age)} ago", detail)
 
 
+def bot(beats: dict[str, dict[str, Any]], now: datetime, settings: Settings,
+        off: str | None = None) -> Check:
+    """The bot's liveness, and whether it can receive: a bot that only sends is failing.
+
+    Staleness is judged here from when receiving started to fail, so the check
+    turns `fail` as TG_RECEIVE_STALE_SEC passes whatever the bot last wrote.
+    """
+    alive = heartbeat(beats, "bot", now, off)
+    beat = beats.get("bot")
+    if off or beat is None or alive.reason.startswith("last heartbeat"):
+        return alive
+    receive = beat["detail"].get("receive") or {}
+    detail = {**alive.detail, "last_received_at": receive.get("last_received_at")}
+    if receive.get("fatal"):
+        return Check(FAIL, f"not receiving: {receive['fatal']}", detail)
+    stale_s = settings.tg_receive_stale_sec
+    if receive.get("failing_since"):
+        failing = (now - _parse(receive["failing_since"])).total_seconds()
+        spell = f"{failing:.0f} s" if failing < 3600 else _age(failing)
+        said = f"getUpdates failing for {spell}: {receive.get('error')}"
+        if failing > stale_s:
+            return Check(FAIL, said, {**detail, "failing_for_s": round(failing)})
+        return Check(DEGRADED_STATUS, f"{said} (fails after {stale_s} s)",
+                     {**detail, "failing_for_s": round(failing)})
+    last = receive.get("last_received_at")
+    if last is not None:  # a hung getUpdates raises nothing until the HTTP read limit
+        quiet = (now - _parse(last)).total_seconds()
+        if quiet > stale_s + settings.tg_http_read_timeout:
+            return Check(FAIL, f"no successful getUpdates for {_age(quiet)}", detail)
+    return Check(alive.status, alive.reason, detail)
+
+
 def projector_lag(conn: sqlite3.Connection) -> Check:
     """Events in the log the projections have not folded in yet."""
     last = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]

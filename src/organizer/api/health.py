@@ -147,7 +147,7 @@ class HealthProbe:
         steps: dict[str, Callable[[], Check]] = {
             "calendar": lambda: checks.calendar(conn, settings),
             "worker": lambda: checks.heartbeat(beats(), "worker", now),
-            "bot": lambda: checks.heartbeat(beats(), "bot", now, off=self.bot_off),
+            "bot": lambda: checks.bot(beats(), now, settings, off=self.bot_off),
             "projector_lag": lambda: checks.projector_lag(conn),
             "backup": lambda: checks.backup(conn, settings, now),
         }

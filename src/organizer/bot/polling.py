@@ -4,9 +4,14 @@ aiogram's own `start_polling` acknowledges an update while its handler still
 runs (handle_as_tasks) and never de-duplicates update ids, so this loop is
 ours: getUpdates → handle each update in order → the next getUpdates carries
 `offset = last + 1`. A crash before that redelivers the update, and its
-idempotency key makes the redelivery change nothing. Network errors, 5xx and
-hung requests back off (0.5 s doubling to 30 s, with jitter) and never stop
-the loop; a second instance polling the same token is said plainly.
+idempotency key makes the redelivery change nothing.
+
+Whatever a failed getUpdates raised — an nginx HTML page, an empty or cut
+body, a reset, a hang, a 5xx — is retried with jittered backoff capped at
+RECEIVE_CAP_S, and a 429 waits what Telegram asks; the loop never ends on a
+fault. Only a revoked token (401) or a deleted bot (404) stop receiving: said
+once, reported as `fail` in the heartbeat, and re-tried every FATAL_RECHECK_S
+so that a fixed token is picked up without a restart.
 """
 
 from __future__ import annotations
@@ -23,21 +28,31 @@ from typing import Any, TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import (
-    TelegramConflictError,
+    ClientDecodeError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
-    TelegramUnauthorizedError,
 )
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
+
+from organizer.bot.receive_faults import CONFLICT, FATAL, RETRY_AFTER, Fault, classify
 
 log = logging.getLogger("organizer.bot")
 T = TypeVar("T")
 HANDLE_ATTEMPTS = 3
 STOP_GRACE_S = 5.0
-_TRANSIENT = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter, OSError,
-              asyncio.TimeoutError)
+# The cap bounds how long the bot stays deaf after Telegram is back: at 1.5 s
+# (±20 % jitter) an update sent during an outage is handled within ~2 s of the
+# recovery. One getUpdates every 1.5 s to a failing edge is less than a healthy
+# bot's polling under load, so the short cap costs Telegram nothing.
+RECEIVE_FIRST_S, RECEIVE_CAP_S = 0.5, 1.5
+CONFLICT_CAP_S = 30.0  # two instances on one token: back off further, it will not heal soon
+FATAL_RECHECK_S = 600.0
+FAILING_LOG_EVERY_S = 60.0  # while failing, one warning a minute, not one per attempt
+# A handler whose Bot API call failed like this is run again (its effects are idempotent).
+_TRANSIENT = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter, ClientDecodeError,
+              OSError, asyncio.TimeoutError)
 
 
 class Stopped(Exception):
@@ -50,11 +65,14 @@ def _stamp() -> str:
 
 @dataclass
 class PollState:
-    """What the heartbeat reports: last successful poll, last error, counts."""
+    """What the heartbeat reports: when the bot last received, why receiving fails, counts."""
 
-    last_poll_ok: str | None = None
+    last_poll_ok: str | None = None   # the last successful getUpdates, empty or not
     last_error: str | None = None
     last_error_at: str | None = None
+    failing_since: str | None = None  # the first failed getUpdates since the last success
+    failing_since_m: float | None = None
+    fatal: str | None = None          # receiving stopped: what Telegram said of the token
     conflict: bool = False
     failing: bool = False
     handled: int = 0
@@ -63,20 +81,50 @@ class PollState:
     # Set when health changes (first poll, an error, a recovery): the heartbeat writes at once.
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def error(self, message: str) -> None:
+    def note(self, message: str) -> None:
+        """An error that is not about receiving (a handler failed): kept, not `failing`."""
         self.last_error, self.last_error_at = message, _stamp()
-        self.failing = True
         self.changed.set()
+
+    def error(self, message: str) -> None:
+        """getUpdates failed; the first failure of a spell starts its clock."""
+        if message != self.last_error or not self.failing:
+            self.changed.set()
+        self.last_error, self.last_error_at = message, _stamp()
+        if not self.failing:
+            self.failing_since, self.failing_since_m = self.last_error_at, time.monotonic()
+        self.failing = True
+
+    def stop_receiving(self, cause: str) -> None:
+        self.fatal = cause
+        self.error(cause)
 
     def ok(self) -> None:
         if self.last_poll_ok is None or self.conflict or self.failing:
             self.changed.set()
         self.conflict = self.failing = False
+        self.fatal = self.failing_since = self.failing_since_m = None
         self.last_poll_ok = _stamp()
+
+    def failing_for(self) -> float:
+        return time.monotonic() - self.failing_since_m if self.failing_since_m else 0.0
+
+    def status(self, stale_s: float) -> str:
+        """fail: stopped, or failing longer than `stale_s`; degraded: failing or conflicting."""
+        if self.fatal or (self.failing and self.failing_for() > stale_s):
+            return "fail"
+        return "degraded" if self.failing or self.conflict else "ok"
+
+    def receive_detail(self) -> dict[str, Any]:
+        return {"last_received_at": self.last_poll_ok, "failing_since": self.failing_since,
+                "failing_for_s": round(self.failing_for(), 1) if self.failing else None,
+                "error": self.last_error if self.failing else None, "fatal": self.fatal}
 
 
 class Backoff:
-    def __init__(self, first: float = 0.5, cap: float = 30.0) -> None:
+    """Doubling delays with ±20 % jitter, capped."""
+
+    def __init__(self, first: float = RECEIVE_FIRST_S, cap: float = RECEIVE_CAP_S) -> None:
         self.first, self.cap, self.current = first, cap, first
 
     def next(self) -> float:
@@ -118,6 +166,8 @@ class Poller:
         self.state = state or PollState()
         self.offset: int | None = None
         self.backoff = Backoff()
+        self.conflict_backoff = Backoff(cap=CONFLICT_CAP_S)
+        self.logged_at: float | None = None  # the last "getUpdates failed" warning
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("bot %s polling %s (long poll %s s, HTTP read limit %s s)", self.bot.id,
@@ -127,32 +177,52 @@ class Poller:
                 updates = await until_stopped(self.poll(self.longpoll_s), stop)
             except Stopped:
                 break
-            except TelegramConflictError as exc:
-                self.state.conflict = True
-                self.state.error(f"conflict: {exc.message}")
-                log.error("another bot instance is polling this token (Telegram said: %s); "
-                          "stop the other instance — this one keeps retrying", exc.message)
-                await pause(self.backoff.next(), stop)
+            except Exception as exc:  # noqa: BLE001 — every fault is classified, none ends the loop
+                await self.on_fault(classify(exc), stop)
                 continue
-            except TelegramUnauthorizedError:
-                self.state.error("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized)")
-                log.error("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized); check the "
-                          "token with BotFather — retrying in 60 s")
-                await pause(60, stop)
-                continue
-            except _TRANSIENT as exc:
-                self.state.error(f"{type(exc).__name__}: {exc}")
-                delay = self.backoff.next()
-                log.warning("getUpdates failed (%s: %s); retrying in %.1f s",
-                            type(exc).__name__, exc, delay)
-                await pause(delay, stop)
-                continue
-            if self.state.last_error and self.backoff.current > self.backoff.first:
-                log.info("polling recovered")
-            self.backoff.reset()
-            self.state.ok()
+            self.on_received()
             await self.handle_batch(updates, stop)
         await self.acknowledge()
+
+    def on_received(self) -> None:
+        if self.state.fatal:
+            log.info("Telegram accepts the token again; receiving resumed")
+        elif self.state.failing:
+            log.info("getUpdates recovered after %.0f s", self.state.failing_for())
+        self.backoff.reset()
+        self.conflict_backoff.reset()
+        self.logged_at = None
+        self.state.ok()
+
+    async def on_fault(self, fault: Fault, stop: asyncio.Event) -> None:
+        """Say what failed (once, or once a minute while it lasts) and wait before the next try."""
+        state = self.state
+        if fault.kind == FATAL:
+            if state.fatal != fault.cause:
+                log.error("receiving stopped: %s; the bot checks again every %.0f min",
+                          fault.cause, FATAL_RECHECK_S / 60)
+            state.stop_receiving(fault.cause)
+            await pause(FATAL_RECHECK_S, stop)
+            return
+        if fault.kind == CONFLICT:
+            state.conflict = True
+            state.error(fault.cause)
+            delay = self.conflict_backoff.next()
+            log.error("another bot instance is polling this token (Telegram said: %s); "
+                      "stop the other instance — this one keeps retrying",
+                      fault.cause.removeprefix("conflict: "))
+            await pause(delay, stop)
+            return
+        first = not state.failing
+        state.error(fault.cause)
+        delay = fault.wait_s if fault.kind == RETRY_AFTER and fault.wait_s else self.backoff.next()
+        now = time.monotonic()
+        if first or self.logged_at is None or now - self.logged_at >= FAILING_LOG_EVERY_S:
+            self.logged_at = now
+            log.warning("getUpdates failed (%s); failing for %.0f s, retrying in %.1f s",
+                        fault.cause, state.failing_for(), delay)
+        await pause(delay * random.uniform(1.0, 1.1) if fault.kind == RETRY_AFTER else delay,
+                    stop)
 
     async def poll(self, timeout: int) -> list[Update]:
         method = GetUpdates(offset=self.offset, timeout=timeout)
@@ -187,14 +257,14 @@ class Poller:
             try:
                 await self.dp.feed_update(self.bot, update)
             except _TRANSIENT as exc:
-                self.state.error(f"handling update {update.update_id}: {exc}")
+                self.state.note(f"handling update {update.update_id}: {exc}")
                 log.warning("update %s (%s) attempt %s failed: %s", update.update_id, kind,
                             attempt, exc)
                 await asyncio.sleep(0.5 * attempt)
                 continue
             except Exception as exc:
                 self.state.failed += 1
-                self.state.error(f"update {update.update_id}: {type(exc).__name__}: {exc}")
+                self.state.note(f"update {update.update_id}: {type(exc).__name__}: {exc}")
                 log.exception("update %s (%s) failed and is skipped", update.update_id, kind)
                 return
             self.state.handled += 1

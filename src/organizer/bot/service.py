@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from organizer.app.database import open_database
@@ -22,6 +21,7 @@ from organizer.bot.asr import AsrClient
 from organizer.bot.conversation import Conversation
 from organizer.bot.handlers import Handlers
 from organizer.bot.polling import Poller, PollState
+from organizer.bot.receive_faults import EdgeSession
 from organizer.settings import Settings
 from organizer.store import heartbeats
 
@@ -34,8 +34,8 @@ def make_bot(settings: Settings) -> Bot:
     minus the long poll (at least 10 s by the config rule), getUpdates after the read timeout."""
     assert settings.telegram_bot_token is not None
     server = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
-    session = AiohttpSession(api=server,
-                             timeout=settings.tg_http_read_timeout - settings.tg_longpoll_sec)
+    session = EdgeSession(api=server,
+                          timeout=settings.tg_http_read_timeout - settings.tg_longpoll_sec)
     return Bot(settings.telegram_bot_token, session=session)
 
 
@@ -56,22 +56,28 @@ class DbThread:
 
 
 async def beat_forever(db: DbThread, state: PollState, asr: AsrClient, bot_id: int,
-                       stop: asyncio.Event) -> None:
-    """The heartbeat row `/health` reads: last successful poll, last error, ASR health."""
+                       stale_s: float, stop: asyncio.Event) -> None:
+    """The heartbeat row `/health` reads: when the bot last received, why not, ASR health.
+
+    It is written at once when receiving changes, every HEARTBEAT_EVERY_S otherwise,
+    and at the moment a failing spell passes `stale_s` (the status turns `fail`).
+    """
     while not stop.is_set():
         asr_state = await asr.health()
-        status = "ok" if state.last_poll_ok and not state.conflict else "degraded"
         detail = {"bot_id": bot_id, "last_poll_ok": state.last_poll_ok,
                   "last_error": state.last_error, "last_error_at": state.last_error_at,
                   "conflict": state.conflict, "handled": state.handled, "failed": state.failed,
-                  "asr": asr_state}
+                  "receive": state.receive_detail(), "asr": asr_state}
         try:
-            await db(heartbeats.beat, db.conn, "bot", status, detail)
+            await db(heartbeats.beat, db.conn, "bot", state.status(stale_s), detail)
         except Exception as exc:  # liveness must never take the bot down
             log.warning("heartbeat not written: %s", exc)
         state.changed.clear()
+        wait = HEARTBEAT_EVERY_S
+        if state.failing and not state.fatal and state.failing_for() <= stale_s:
+            wait = max(0.1, min(wait, stale_s - state.failing_for() + 0.1))
         waiters = [asyncio.ensure_future(state.changed.wait()), asyncio.ensure_future(stop.wait())]
-        await asyncio.wait(waiters, timeout=HEARTBEAT_EVERY_S, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiters, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:
             waiter.cancel()
 
@@ -93,7 +99,8 @@ async def run_bot(settings: Settings, stop: asyncio.Event) -> None:
     if not settings.tg_allowed_user_ids:
         log.warning("TG_ALLOWED_USER_IDS is empty: the bot will refuse everyone")
     side = [asyncio.create_task(canon.watch(stop), name="bot-canon"),
-            asyncio.create_task(beat_forever(db, state, asr, bot.id, stop), name="bot-beat")]
+            asyncio.create_task(beat_forever(db, state, asr, bot.id,
+                                         settings.tg_receive_stale_sec, stop), name="bot-beat")]
     try:
         await poller.run(stop)
     finally:

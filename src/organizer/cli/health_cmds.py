@@ -15,7 +15,7 @@ import typer
 
 from organizer.cli import context
 
-HEALTHY = ("ok", "off")
+HEALTHY = ("ok", "off", "degraded")  # degraded: failing, not yet for TG_RECEIVE_STALE_SEC
 
 
 def judge(beat: dict[str, Any] | None, daemon: str, max_age: float,

@@ -52,9 +52,11 @@ def judge_heartbeats(beats: dict[str, dict[str, Any]], off: dict[str, str | None
                 daemon, daemon, "stale", beat["status"], None, Status.FAIL,
                 f"last heartbeat {beat['age_s']:.0f} s ago (> {stale_after:.0f} s): stopped"))
         else:
-            status = Status.OK if beat["status"] in ("ok", "off") else Status.WARN
+            status = {"ok": Status.OK, "off": Status.OK, "fail": Status.FAIL}.get(
+                beat["status"], Status.WARN)
+            why = f": {beat['why']}" if beat.get("why") else ""
             states.append(ServiceState(daemon, daemon, "running", beat["status"], None, status,
-                                       f"heartbeat {beat['age_s']:.0f} s ago"))
+                                       f"heartbeat {beat['age_s']:.0f} s ago{why}"))
     return states
 
 

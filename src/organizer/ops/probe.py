@@ -60,7 +60,7 @@ def schema_facts(settings: Settings) -> dict[str, Any]:
             now = datetime.now(UTC)
             facts["heartbeats"] = {
                 name: {"age_s": round(heartbeats.age_seconds(b["beat_at"], now), 1),
-                       "status": b["status"]}
+                       "status": b["status"], "why": _why(b["detail"])}
                 for name, b in heartbeats.read_all(conn).items()
             }
     except sqlite3.Error as exc:  # a page the quick check did not reach, or a lock
@@ -68,6 +68,12 @@ def schema_facts(settings: Settings) -> dict[str, Any]:
     finally:
         conn.close()
     return facts
+
+
+def _why(detail: dict[str, Any]) -> str | None:
+    """What a daemon says is wrong with it (the bot: why it cannot receive)."""
+    receive = detail.get("receive") or {}
+    return receive.get("fatal") or receive.get("error")
 
 
 def file_facts(path: Path) -> dict[str, Any]:

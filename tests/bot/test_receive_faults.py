@@ -1,0 +1,112 @@
+"""The bot against Telegram's edge on a bad day: every fault survived, nothing lost or doubled.
+
+Each answer kind comes from tests/fakes/telegram_edge.py (nginx HTML pages, empty and cut
+bodies, resets, 429s, 5xx envelopes, hangs). `ORGANIZER_SOAK_S` sets how long the mixed
+outage lasts (the e2e session runs it for three minutes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+import pytest
+
+from organizer.bot import polling
+from organizer.store import heartbeats
+from tests.bot.conftest import ALICE, TOKEN, RunningBot
+from tests.fakes.telegram_edge import MIXED
+
+SOAK_S = float(os.environ.get("ORGANIZER_SOAK_S", "12"))
+
+
+def bot_beat(bot: RunningBot) -> dict[str, object]:
+    conn = bot.db()
+    try:
+        return heartbeats.read_all(conn)["bot"]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("kind", [k for k in MIXED if k != "hang"])
+async def test_each_edge_answer_is_retried_and_the_message_handled_once(
+        running_bot: RunningBot, kind: str) -> None:
+    running_bot.tg.edge_next(kind, 3, method="getUpdates")
+    reply = await running_bot.say(ALICE, "купить хлеб", timeout=20)
+    assert "купить хлеб" in str(reply["text"])
+    await asyncio.sleep(1.5)  # a second answer would have come by now
+    assert len(running_bot.tg.sent) == 1 and len(running_bot.tasks(ALICE)) == 1
+    assert not running_bot.task.done()
+
+
+async def test_a_reply_lost_to_an_html_page_is_sent_again_without_a_second_task(
+        running_bot: RunningBot) -> None:
+    running_bot.tg.edge_next("html502", 1, method="sendMessage")
+    reply = await running_bot.say(ALICE, "купить соль", timeout=15)
+    assert "купить соль" in str(reply["text"]) and len(running_bot.tasks(ALICE)) == 1
+
+
+async def test_a_hung_long_poll_is_given_up_at_the_read_limit(running_bot: RunningBot) -> None:
+    tg = running_bot.tg
+    tg.edge_hang_s = running_bot.settings.tg_http_read_timeout + 5.0
+    tg.edge_next("hang", 1, method="getUpdates")
+    await asyncio.sleep(0.2)
+    reply = await running_bot.say(ALICE, "после зависания купить чай", timeout=30)
+    assert "купить чай" in str(reply["text"])
+
+
+async def test_a_long_mixed_outage_then_the_message_sent_during_it(
+        running_bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="organizer.bot")
+    tg = running_bot.tg
+    tg.edge_hang_s = 2.0
+    tg.outage(SOAK_S, MIXED)
+    await asyncio.sleep(0.5)
+    tg.add_text(ALICE, "во время сбоя позвонить маме")
+    await asyncio.sleep(SOAK_S / 2)
+    beat = bot_beat(running_bot)
+    assert beat["status"] in ("degraded", "fail")
+    assert beat["detail"]["receive"]["failing_since"]  # type: ignore[index]
+    sent = await tg.wait_sent_async(1, timeout=SOAK_S + 30)
+    assert "позвонить маме" in str(sent[0]["text"])
+    await asyncio.sleep(1.5)
+    assert len(tg.sent) == 1 and len(running_bot.tasks(ALICE)) == 1
+    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "ok", timeout=15)
+    assert any("getUpdates recovered" in r.getMessage() for r in caplog.records)
+    warnings = [r for r in caplog.records if "getUpdates failed" in r.getMessage()]
+    assert 1 <= len(warnings) <= 2 + SOAK_S / polling.FAILING_LOG_EVERY_S  # not one per try
+    polls = len(tg.calls("getUpdates"))
+    assert polls < 10 + 2 * SOAK_S  # backoff, not a busy loop
+    assert not running_bot.task.done()
+
+
+@pytest.mark.parametrize("kind,said", [("401", "401 Unauthorized"), ("404", "404 Not Found")])
+async def test_a_revoked_token_or_deleted_bot_stops_receiving_without_a_crash(
+        running_bot: RunningBot, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch, kind: str, said: str) -> None:
+    caplog.set_level(logging.INFO, logger="organizer.bot")
+    tg = running_bot.tg
+    monkeypatch.setattr(polling, "FATAL_RECHECK_S", 3.0)
+    tg.outage(4.0, (kind,))
+    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "fail", timeout=10)
+    fatal = bot_beat(running_bot)["detail"]["receive"]["fatal"]  # type: ignore[index]
+    assert said in str(fatal) and TOKEN not in str(fatal)
+    polls = len(tg.calls("getUpdates"))
+    await asyncio.sleep(2.0)
+    assert len(tg.calls("getUpdates")) <= polls + 1  # no crash loop, no hammering
+    stopped = [r for r in caplog.records if "receiving stopped" in r.getMessage()]
+    assert len(stopped) == 1 and stopped[0].levelno == logging.ERROR
+    assert not running_bot.task.done()
+    reply = await running_bot.say(ALICE, "купить молоко", timeout=15)  # the token works again
+    assert "купить молоко" in str(reply["text"])
+    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "ok", timeout=15)
+
+
+async def test_429_waits_as_long_as_telegram_asks(running_bot: RunningBot) -> None:
+    tg = running_bot.tg
+    tg.edge_next("429", 1, method="getUpdates")
+    await tg.wait_for_async(lambda: any(
+        r["method"] == "getUpdates" for r in tg.requests[-1:]), timeout=5)
+    reply = await running_bot.say(ALICE, "оплатить счёт", timeout=15)
+    assert "оплатить счёт" in str(reply["text"])
