@@ -22,8 +22,11 @@ def test_judge_fresh_ok_off_stale_failing_missing() -> None:
     off = {"status": "off", "detail": {"reason": "TELEGRAM_BOT_TOKEN is not set"}}
     assert judge(off, "bot", 60, 1) == (True, "bot: off (TELEGRAM_BOT_TOKEN is not set), 1 s ago")
     assert judge({"status": "ok", "detail": {}}, "worker", 30, 31)[0] is False
+    # degraded (e.g. getUpdates failing, not yet for TG_RECEIVE_STALE_SEC) stays healthy
     assert judge({"status": "degraded", "detail": {}}, "bot", 60, 1) == (
-        False, "bot: reports degraded (1 s ago)")
+        True, "bot: degraded, 1 s ago")
+    assert judge({"status": "fail", "detail": {}}, "bot", 60, 1) == (
+        False, "bot: reports fail (1 s ago)")
     assert judge(None, "worker", 30, None) == (False, "worker: no heartbeat yet")
 
 

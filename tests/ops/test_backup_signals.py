@@ -109,6 +109,7 @@ def test_a_caught_signal_kills_the_copier_and_removes_the_partial(
     assert process.returncode == 1, err
     assert "Traceback" not in err
     assert err.strip().splitlines() == [
+        "runtime: local (--runtime local)",
         f"Error: backup interrupted by {signum.name}: the partial copy was removed, no backup "
         "was made; run `organizer backup create` again"]
     assert not running(child)
