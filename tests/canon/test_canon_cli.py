@@ -26,7 +26,9 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["--env-file", str(tmp_path / "none.env"), *args], env=env)
+    empty = tmp_path / "empty.env"  # an explicit env file, so no ./.env is read
+    empty.touch()
+    return runner.invoke(app, ["--env-file", str(empty), *args], env=env)
 
 
 def test_parse_prints_the_contract_object(env: dict[str, str], tmp_path: Path) -> None:

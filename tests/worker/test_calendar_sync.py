@@ -146,3 +146,40 @@ def test_not_configured_is_quiet_and_tasks_sync_once_configured(
     assert sorted(calendar_server.live_by_task(CAL_ID)) == sorted(ids)
     assert cm.current_mode(conn, on)[0] == cm.CONFIGURED
     conn.close()
+
+
+def test_a_task_the_calendar_cannot_hold_is_recorded_once_and_the_rest_sync(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    from datetime import date, time
+
+    from organizer.api.checks import calendar as calendar_check
+    from organizer.domain.commands import RescheduleTask
+
+    sync = make_sync(settings, conn, clock)
+    salute = add(service, "салют", day="9999-12-31", at="23:59")  # its 30 minutes end in 10000
+    later = add(service, "позвонить маме")
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert event["summary"] == "позвонить маме"
+    stored = link(conn, salute)
+    assert stored is not None and stored["state"] == "unsyncable"
+    assert "cannot hold" in stored["last_error"] and stored["calendar_event_id"] is None
+    assert {t["id"]: t["not_in_calendar"] for t in service.list("111")} == {salute: True,
+                                                                           later: False}
+    check = calendar_check(conn, settings)
+    assert check.detail["not_syncable"] == 1 and "1 task(s) not syncable" in check.reason
+
+    restarted = make_sync(settings, conn, clock)  # its first sweep looks at every task
+    drain(restarted)
+    drain(sync)
+    assert types(conn).count("calendar.unsyncable") == 1  # recorded once, not every pass
+    assert verify(conn).differences == []
+
+    service.execute(RescheduleTask(salute, date(2026, 3, 4), time(9, 0), "Europe/Moscow"))
+    drain(sync)
+    assert sorted(e["summary"] for e in calendar_server.live_events(CAL_ID)) == [
+        "позвонить маме", "салют"]
+    assert "not_syncable" not in calendar_check(conn, settings).detail
+    assert verify(conn).differences == []
