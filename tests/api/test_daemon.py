@@ -75,3 +75,32 @@ def test_taken_port_is_one_clear_line(api_process: tuple[subprocess.Popen[str], 
     assert second.stderr.strip().splitlines()[-1] == (
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; stop what holds "
         "the port or set API_PORT / API_HOST")
+
+
+@pytest.mark.slow
+def test_an_api_bound_to_every_interface_says_so_once(env: dict[str, str],
+                                                      db: sqlite3.Connection) -> None:
+    from pathlib import Path
+
+    port = free_port()
+    src = Path(__file__).resolve().parents[2] / "src"
+    proc = subprocess.Popen([sys.executable, "-m", "organizer", "api"],
+                            env={**env, "API_PORT": str(port), "API_HOST": "0.0.0.0",
+                                 "PYTHONPATH": str(src)}, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            assert time.monotonic() < deadline, "organizer api did not start listening"
+            time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    assert proc.stderr is not None
+    log = proc.stderr.read()
+    proc.stderr.close()
+    warnings = [line for line in log.splitlines() if "exposes the api" in line]
+    assert len(warnings) == 1
+    assert "WARNING" in warnings[0] and "API_HOST=0.0.0.0" in warnings[0]
+    assert "every network interface" in warnings[0] and "API_HOST=127.0.0.1" in warnings[0]
