@@ -71,3 +71,15 @@ def test_run_writes_one_file_per_daemon(settings: Settings) -> None:
     assert "worker line" in (settings.log_dir / "worker.log").read_text()
     assert "worker line" not in (settings.log_dir / "api.log").read_text()
     assert "api line" in (settings.log_dir / "api.log").read_text()
+
+
+def test_a_password_inside_a_url_never_reaches_a_line(settings: Settings,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    asr = "http://voice:S3cretPassw0rd@asr.lan:9000/"
+    setup_logging(replace(settings, asr_service_url=asr), "bot", files_for=("bot",))
+    logging.getLogger("organizer.bot").warning("ASR %sasr answered 502", asr)
+    err = capsys.readouterr().err
+    written = (settings.log_dir / "bot.log").read_text()
+    for text in (err, written):
+        assert "S3cretPassw0rd" not in text
+        assert "ASR http://voice:***@asr.lan:9000/asr answered 502" in text
