@@ -183,3 +183,31 @@ def test_a_task_the_calendar_cannot_hold_is_recorded_once_and_the_rest_sync(
         "позвонить маме", "салют"]
     assert "not_syncable" not in calendar_check(conn, settings).detail
     assert verify(conn).differences == []
+
+
+def test_the_owner_is_told_once_that_the_calendar_cannot_hold_the_task(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+) -> None:
+    from organizer.canon import load_canon
+    from organizer.reminders.loop import Reminders
+    from organizer.reminders.telegram import TelegramSender
+    from tests.fakes.telegram_server import FakeTelegram
+    from tests.worker.conftest import TOKEN
+
+    add(service, "салют", day="9999-12-31", at="23:59")
+    add(service, "позвонить маме")
+    drain(make_sync(settings, conn, clock))
+    canon = load_canon(settings.canon_path)
+    with FakeTelegram(tokens=[TOKEN]) as tg:
+        sender = TelegramSender(tg.base_url, TOKEN)
+        try:
+            for _ in range(2):  # a second pass, and a restarted worker, say nothing more
+                reminders = Reminders(settings, conn, sender, clock=clock, canon=lambda: canon)
+                assert reminders.step() == 0.0
+                assert reminders.step() == 0.0
+        finally:
+            sender.close()
+        [message] = tg.sent
+    assert message["chat"]["id"] == 111
+    assert message["text"] == canon.reply("calendar_unsyncable", "ru", number=1, title="салют")
+    assert "салют" in message["text"]

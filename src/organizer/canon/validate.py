@@ -43,7 +43,7 @@ REQUIRED_REPLIES = (
     "lang_current.chosen", "lang_current.telegram",
     "lang_current.default", "lang_auto", "lang_invalid", "language_name.russian",
     "language_name.english",
-    "calendar_unsyncable_marker",
+    "calendar_unsyncable_marker", "calendar_unsyncable",
 )  # fmt: skip
 
 
