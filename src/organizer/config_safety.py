@@ -6,8 +6,10 @@ without loading the settings themselves.
 
 from __future__ import annotations
 
+import logging
 import re
 from ipaddress import ip_address
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlparse
 
 _SECRET_QUERY_RE = re.compile(r"token|key|secret|pass|auth|sig|session|code", re.IGNORECASE)
@@ -51,3 +53,24 @@ def exposed_host_warning(host: str) -> str | None:
     reach = "every network interface" if every else f"{host}, not only this machine"
     return (f"API_HOST={host} exposes the api (/health, /metrics) on {reach}; fine behind a "
             "firewall, otherwise set API_HOST=127.0.0.1")
+
+
+def api_exposure_line(host: str, in_container: bool) -> tuple[int, str] | None:
+    """(log level, line) the api says at start about API_HOST, or None for loopback.
+
+    Inside a container 0.0.0.0 is the usual choice and reaches only the container's
+    own network; what the host exposes is the compose file's `ports:` (the deploy
+    publishes 127.0.0.1:8101), so it is said at INFO, not as a warning.
+    """
+    warning = exposed_host_warning(host)
+    if warning is None:
+        return None
+    if in_container:
+        return logging.INFO, (f"API_HOST={host} inside a container: reachable from the host "
+                              "only where compose publishes the port (see `ports:`)")
+    return logging.WARNING, warning
+
+
+def in_container() -> bool:
+    """Docker's marker file: this process runs inside a container."""
+    return Path("/.dockerenv").exists()
