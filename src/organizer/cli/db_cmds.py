@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import asdict
 from typing import Any
 
@@ -124,7 +123,7 @@ def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> N
     rows = describe(env)
     warning = exposed_host_warning(settings.api_host)
     if warning:
-        print(f"Warning: {warning}", file=sys.stderr)
+        context.warn(warning)
     if as_json:
         context.print_json([{"key": k, "set": s, "value": v} for k, s, v in rows])
         return
