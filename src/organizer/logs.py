@@ -27,6 +27,7 @@ _DAEMON_OF = (
     ("organizer.bot", "bot"), ("aiogram", "bot"),
 )
 _TOKEN_RE = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
+_USERINFO_RE = re.compile(r"(://[^/\s:@]*:)[^@\s/]+@")  # a URL's password: scheme://user:pw@
 _KEY_RE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S)
 
 
@@ -38,7 +39,7 @@ def daemon_of(logger_name: str, default: str) -> str:
 
 
 class Scrubber:
-    """Removes bot tokens, private keys and the configured secret values from text."""
+    """Removes bot tokens, private keys, URL passwords and the configured secret values."""
 
     def __init__(self, secrets: tuple[str, ...] = ()) -> None:
         self.secrets = tuple(s for s in secrets if s and len(s) >= 6)
@@ -47,6 +48,7 @@ class Scrubber:
         for secret in self.secrets:
             text = text.replace(secret, "***")
         text = _KEY_RE.sub("***private key***", text)
+        text = _USERINFO_RE.sub(r"\1***@", text)
         return _TOKEN_RE.sub("***", text)
 
 
@@ -84,7 +86,8 @@ class DaemonFilter(logging.Filter):
 def setup_logging(settings: Settings | None, daemon: str, *,
                   files_for: tuple[str, ...] = (), level: int = logging.INFO) -> None:
     """Configure the root logger; `files_for` adds <data>/logs/<daemon>.log for each daemon."""
-    secrets = (settings.telegram_bot_token or "",) if settings else ()
+    secrets = (settings.telegram_bot_token or "",
+               str(getattr(settings, "ops_ping_url", None) or "")) if settings else ()
     scrub = Scrubber(secrets)
     as_json = bool(settings and settings.log_format == "json")
     root = logging.getLogger()

@@ -15,10 +15,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from organizer.config_safety import exposed_host_warning, mask_url
+from organizer.env_file import read_env_file
 from organizer.errors import ConfigError
 
+__all__ = ["exposed_host_warning", "mask_url", "read_env_file"]  # their homes are leaf modules
+
 TELEGRAM_PUBLIC_API = "https://api.telegram.org"
-SECRET_KEYS = frozenset({"TELEGRAM_BOT_TOKEN"})
+# OPS_PING_URL: a healthchecks-style ping URL is itself the credential.
+SECRET_KEYS = frozenset({"TELEGRAM_BOT_TOKEN", "OPS_PING_URL"})
 Getter = Callable[[str], str]
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
@@ -111,32 +116,6 @@ def bundled_migrations_dir() -> Path:
     return Path(__file__).parent / "migrations"
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; blank lines, comments and an `export ` prefix are allowed."""
-    values: dict[str, str] = {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read env file {path}: {exc.strerror}") from exc
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[len("export ") :].lstrip()
-        key, sep, value = line.partition("=")
-        key = key.strip()
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise ConfigError(
-                f"{path}:{number}: not a KEY=VALUE line; fix or comment it out with #"
-            )
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key] = value
-    return values
-
-
 def merged_environment(
     env: Mapping[str, str] | None = None, env_file: Path | None = None
 ) -> dict[str, str]:
@@ -221,19 +200,22 @@ def _chat_id(value: str | None) -> int | None:
         return None
     if not _is_int(value):
         raise ConfigError(
-            f"OPS_ADMIN_CHAT_ID={value!r} is not a Telegram chat id; set a number such as 123456789"
+            f"OPS_ADMIN_CHAT_ID={value[:40]!r} is not a Telegram chat id; set a number such as 123456789"
         )
     return int(value)
 
 
 def _is_int(value: str) -> bool:
-    return re.fullmatch(r"-?\d+", value) is not None
+    # 19 digits fit in SQLite's integer; longer ones are no id or port (and int() of
+    # thousands of digits is refused by Python itself).
+    return re.fullmatch(r"-?\d{1,19}", value) is not None
 
 
 def _int(get: Getter, key: str, *, low: int, high: int) -> int:
     value = get(key)
     if not _is_int(value):
-        raise ConfigError(f"{key}={value!r} is not a whole number; set a number from {low} to {high}")
+        shown = value if len(value) <= 40 else f"{value[:20]}… ({len(value)} characters)"
+        raise ConfigError(f"{key}={shown!r} is not a whole number; set a number from {low} to {high}")
     number = int(value)
     if not low <= number <= high:
         raise ConfigError(f"{key}={number} is out of range; set a number from {low} to {high}")
@@ -253,10 +235,16 @@ def _url(get: Getter, key: str) -> str:
     value = get(key)
     if not value:
         return ""
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    try:
+        parsed = urlparse(value)
+        usable = parsed.scheme in ("http", "https") and bool(parsed.hostname)
+        parsed.port  # noqa: B018 -- a port out of range raises here
+    except ValueError:
+        usable = False
+    if not usable:
         raise ConfigError(
-            f"{key}={value!r} is not an http(s) URL; set it like http://127.0.0.1:8080 or unset it"
+            f"{key}={mask_url(value)!r} is not an http(s) URL; set it like "
+            "http://127.0.0.1:8080 or unset it"
         )
     return value
 
@@ -268,13 +256,20 @@ def _choice(get: Getter, key: str, allowed: tuple[str, ...]) -> str:
     return str(value)
 
 
+_ZONE_RE = re.compile(r"[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*")
+
+
 def _zone(value: str) -> str:
+    shown = value if len(value) <= 60 else value[:60] + "…"
+    error = ConfigError(
+        f"DEFAULT_TZ={shown!r} is not an IANA time zone; set a name such as Europe/Moscow"
+    )
+    if len(value) > 60 or not _ZONE_RE.fullmatch(value):
+        raise error
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(
-            f"DEFAULT_TZ={value!r} is not an IANA time zone; set a name such as Europe/Moscow"
-        ) from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # a directory ("Europe") is an OSError
+        raise error from None
     return value
 
 
@@ -284,9 +279,9 @@ def _user_ids(value: str) -> tuple[int, ...]:
         part = part.strip()
         if not part:
             continue
-        if not re.fullmatch(r"\d+", part):
+        if not re.fullmatch(r"\d{1,19}", part):
             raise ConfigError(
-                f"TG_ALLOWED_USER_IDS has {part!r}, which is not a Telegram user id; "
+                f"TG_ALLOWED_USER_IDS has {part[:40]!r}, which is not a Telegram user id; "
                 "list numeric ids separated by commas, e.g. 123456789,987654321"
             )
         ids.append(int(part))
@@ -302,8 +297,9 @@ def describe(settings_env: Mapping[str, str]) -> list[tuple[str, bool, str]]:
         if key in SECRET_KEYS:
             shown = "(secret, set)" if is_set else "(unset)"
         elif is_set:
-            shown = value
+            shown = mask_url(value)
         else:
             shown = f"(default) {default}" if default else "(unset)"
         rows.append((key, is_set, shown))
     return rows
+

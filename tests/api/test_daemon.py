@@ -75,3 +75,48 @@ def test_taken_port_is_one_clear_line(api_process: tuple[subprocess.Popen[str], 
     assert second.stderr.strip().splitlines()[-1] == (
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; stop what holds "
         "the port or set API_PORT / API_HOST")
+
+
+@pytest.mark.slow
+def test_an_api_bound_to_every_interface_says_so_once_at_start(env: dict[str, str],
+                                                      db: sqlite3.Connection) -> None:
+    from pathlib import Path
+
+    port = free_port()
+    src = Path(__file__).resolve().parents[2] / "src"
+    proc = subprocess.Popen([sys.executable, "-m", "organizer", "api"],
+                            env={**env, "API_PORT": str(port), "API_HOST": "0.0.0.0",
+                                 "PYTHONPATH": str(src)}, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            assert time.monotonic() < deadline, "organizer api did not start listening"
+            time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    assert proc.stderr is not None
+    log = proc.stderr.read()
+    proc.stderr.close()
+    said = [line for line in log.splitlines() if "API_HOST=0.0.0.0" in line]
+    assert len(said) == 1
+    if Path("/.dockerenv").exists():  # this machine is a container: compose decides exposure
+        assert " INFO api API_HOST=0.0.0.0 inside a container" in said[0]
+    else:
+        assert " WARNING api API_HOST=0.0.0.0 exposes the api" in said[0]
+        assert "every network interface" in said[0] and "API_HOST=127.0.0.1" in said[0]
+
+
+def test_the_api_start_line_about_its_host() -> None:
+    import logging
+
+    from organizer.config_safety import api_exposure_line
+
+    assert api_exposure_line("127.0.0.1", in_container=False) is None
+    assert api_exposure_line("::1", in_container=True) is None
+    level, line = api_exposure_line("0.0.0.0", in_container=False)  # type: ignore[misc]
+    assert level == logging.WARNING and line.startswith("API_HOST=0.0.0.0 exposes the api")
+    level, line = api_exposure_line("0.0.0.0", in_container=True)  # type: ignore[misc]
+    assert level == logging.INFO and "compose publishes the port" in line

@@ -26,7 +26,9 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["--env-file", str(tmp_path / "none.env"), *args], env=env)
+    empty = tmp_path / "empty.env"  # an explicit env file, so no ./.env is read
+    empty.touch()
+    return runner.invoke(app, ["--env-file", str(empty), *args], env=env)
 
 
 def test_parse_prints_the_contract_object(env: dict[str, str], tmp_path: Path) -> None:
@@ -130,3 +132,23 @@ def test_commands_have_help_with_an_example(env: dict[str, str], tmp_path: Path)
         result = _run(args, env, tmp_path)
         assert result.exit_code == 0
         assert "Example: organizer " in result.stdout
+
+
+def test_a_billion_laughs_canon_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .test_canon_file import _laughs
+
+    bomb = tmp_path / "intents_v2.yml"
+    bomb.write_text(_laughs())
+    src = Path(__file__).resolve().parents[2] / "src"
+    result = subprocess.run([sys.executable, "-m", "organizer", "canon", "check", str(bomb)],
+                            env={"PYTHONPATH": str(src), "HOME": str(tmp_path),
+                                 "DB_PATH": str(tmp_path / "organizer.db")},
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {bomb}:6:10: (document): too many YAML aliases (28 aliases standing for 15670 "
+        "nodes; at most 100 and 10000); write the values out instead of nesting aliases"]
+    assert result.stdout == "" and not (tmp_path / "organizer.db").exists()

@@ -215,3 +215,34 @@ def test_repetition_vocabulary_is_required(tmp_path: Path) -> None:
     keys = {i.key: i.message for i in check_canon(path)}
     assert "'weekends' is a required property" in keys["time.repeat"]
     assert keys["time.repeat.week_ends"].startswith("unknown key 'week_ends'")
+
+
+def _laughs(levels: int = 9) -> str:
+    """A "billion laughs": each level is nine aliases of the one before (9**levels nodes)."""
+    lines = ['version: "2.3.0"', 'l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"l{n}: &l{n} [{','.join([f'*l{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_nested_yaml_aliases_are_refused_where_they_cross_the_bound(tmp_path: Path) -> None:
+    from organizer.canon.loader import refusal
+
+    bomb = tmp_path / "intents_v2.yml"
+    bomb.write_text(_laughs())
+    assert len(bomb.read_bytes()) < 700
+    [issue] = check_canon(bomb)
+    assert issue.message.startswith("too many YAML aliases")
+    assert (issue.line, issue.column) == (6, 10)  # the alias past MAX_ALIAS_NODES
+    assert str(refusal(bomb)).startswith(f"{bomb}:6:10: (document): too many YAML aliases")
+    with pytest.raises(CanonError, match="too many YAML aliases"):
+        load_canon(bomb)
+
+
+def test_a_few_aliases_are_not_refused(tmp_path: Path) -> None:
+    from organizer.canon.loader import refusal
+    from organizer.canon.marked_yaml import alias_problem, load_marked
+
+    text = 'base: &b ["x", "y"]\nmore: [*b, *b, *b]\nkey: &k value\nagain: *k\n'
+    assert alias_problem(text) is None
+    assert load_marked(text).data["more"] == [["x", "y"]] * 3
+    assert refusal(CANON_FILE) is None and alias_problem(CANON_FILE.read_text()) is None

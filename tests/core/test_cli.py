@@ -16,10 +16,12 @@ from organizer.settings import bundled_migrations_dir
 from organizer.store.migrations import load_migrations
 
 pytestmark = pytest.mark.slow
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def organizer(env: dict[str, str], *args: str, cwd: Path | None = None,
               ) -> subprocess.CompletedProcess[str]:
+    env = {**env, "PYTHONPATH": str(SRC)}  # this checkout's code, not the installed one
     return subprocess.run([sys.executable, "-m", "organizer", *args], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=60)
 
@@ -204,3 +206,68 @@ def test_help_does_not_import_heavy_libraries() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.strip() == "[]"
+
+
+def _refused(result: subprocess.CompletedProcess[str], db: Path) -> str:
+    """Exit 2, exactly one line on stderr, and no database was created."""
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    assert not db.exists() and not db.parent.exists()
+    return result.stderr
+
+
+def test_a_named_env_file_that_is_missing_is_exit_2(env: dict[str, str], tmp_path: Path) -> None:
+    db = Path(env["DB_PATH"])
+    missing = tmp_path / "nope.env"
+    line = _refused(organizer(env, "--env-file", str(missing), "migrate"), db)
+    assert line.startswith(f"Error: --env-file {missing}: no such file")
+    # the implicit ./.env may be absent
+    assert organizer(env, "config", "show", cwd=tmp_path).returncode == 0
+
+
+def test_an_env_file_that_is_not_utf8_names_file_and_line(env: dict[str, str],
+                                                           tmp_path: Path) -> None:
+    env_file = tmp_path / "cp1251.env"
+    env_file.write_bytes("DEFAULT_LANG=ru\n# пароль от сервера\n".encode("cp1251"))
+    line = _refused(organizer(env, "--env-file", str(env_file), "migrate"), Path(env["DB_PATH"]))
+    assert line.startswith(f"Error: {env_file}:2: not UTF-8")
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("DEFAULT_TZ", "Europe"),
+    ("DEFAULT_TZ", "A" * 300),
+    ("DEFAULT_TZ", "../../../etc/passwd"),
+    ("DEFAULT_TZ", "Europe/../Europe/Moscow"),
+    ("TELEGRAM_API_BASE", "http://[::1"),
+    ("ASR_SERVICE_URL", "http://host:99999/"),
+    ("API_PORT", "9" * 5000),
+    ("OPS_ADMIN_CHAT_ID", "1" * 5000),
+    ("TG_ALLOWED_USER_IDS", "2" * 5000),
+])
+def test_hostile_values_are_one_line_naming_the_variable(env: dict[str, str], key: str,
+                                                          value: str) -> None:
+    line = _refused(organizer({**env, key: value}, "migrate"), Path(env["DB_PATH"]))
+    assert key in line
+    assert len(line) < 300
+
+
+def test_config_show_masks_passwords_inside_urls(env: dict[str, str]) -> None:
+    shown = organizer({**env, "ASR_SERVICE_URL": "http://user:PASSWORD@asr.lan:9000/",
+                       "GOOGLE_CALENDAR_API_BASE": "https://gw.lan/?api_token=s3cr3tvalue&x=1"},
+                      "config", "show", "--json")
+    assert shown.returncode == 0, shown.stderr
+    rows = {r["key"]: r["value"] for r in json.loads(shown.stdout)}
+    assert rows["ASR_SERVICE_URL"] == "http://user:***@asr.lan:9000/"
+    assert rows["GOOGLE_CALENDAR_API_BASE"] == "https://gw.lan/?api_token=***&x=1"
+    assert "PASSWORD" not in shown.stdout + shown.stderr
+    assert "s3cr3tvalue" not in shown.stdout + shown.stderr
+
+
+def test_an_api_open_to_every_interface_is_named(env: dict[str, str]) -> None:
+    shown = organizer({**env, "API_HOST": "0.0.0.0"}, "config", "show")
+    assert shown.returncode == 0
+    assert shown.stderr.count("API_HOST=0.0.0.0 exposes the api") == 1
+    quiet = organizer({**env, "API_HOST": "127.0.0.1"}, "config", "show")
+    assert "exposes" not in quiet.stderr

@@ -83,3 +83,15 @@ def test_the_data_directory_the_logs_create_is_private(settings: Settings) -> No
         os.umask(old)
     for directory in (settings.log_dir, settings.db_path.parent):
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
+
+
+def test_a_password_inside_a_url_never_reaches_a_line(settings: Settings,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    asr = "http://voice:S3cretPassw0rd@asr.lan:9000/"
+    setup_logging(replace(settings, asr_service_url=asr), "bot", files_for=("bot",))
+    logging.getLogger("organizer.bot").warning("ASR %sasr answered 502", asr)
+    err = capsys.readouterr().err
+    written = (settings.log_dir / "bot.log").read_text()
+    for text in (err, written):
+        assert "S3cretPassw0rd" not in text
+        assert "ASR http://voice:***@asr.lan:9000/asr answered 502" in text

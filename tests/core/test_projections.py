@@ -44,7 +44,7 @@ command = st.one_of(
     st.tuples(st.just("move"), st.sampled_from(OWNERS), refs, dates, times),
     st.tuples(st.just("undo"), st.sampled_from(OWNERS)),
     st.tuples(st.just("calendar"), st.sampled_from(OWNERS), refs,
-              st.sampled_from(["linked", "failed", "deleted"])),
+              st.sampled_from(["linked", "failed", "deleted", "unsyncable"])),
     # a person's settings: the users projection, lead time and Telegram's language included
     st.tuples(st.just("lead"), st.sampled_from(OWNERS), st.integers(-2, MAX_LEAD_MIN + 2)),
     st.tuples(st.just("tg_lang"), st.sampled_from(OWNERS),
@@ -85,6 +85,8 @@ def run(service: TaskService, step: tuple) -> None:  # type: ignore[type-arg]
         event = {"linked": e.CalendarLinked(task_id=task_id, event_id="ev" + task_id,
                                             ical_uid=task_id + "@organizer"),
                  "failed": e.CalendarFailed(task_id=task_id, reason="503"),
+                 "unsyncable": e.CalendarUnsyncable(task_id=task_id, reason="year 10000",
+                                                    task_version=3),
                  "deleted": e.CalendarDeleted(task_id=task_id, event_id="ev" + task_id)}[step[3]]
         store = EventStore(service.conn)
         with transaction(service.conn):

@@ -81,3 +81,31 @@ def test_describe_never_shows_a_secret() -> None:
     assert rows["TELEGRAM_BOT_TOKEN"] == "(secret, set)"
     assert rows["DEFAULT_TZ"] == "UTC"
     assert token not in repr(load(TELEGRAM_BOT_TOKEN=token))
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("http://user:PASSWORD@asr.lan:9000/", "http://user:***@asr.lan:9000/"),
+    ("http://:PASSWORD@asr.lan/", "http://:***@asr.lan/"),
+    ("https://hc-ping.com/x?token=PASSWORD&n=1", "https://hc-ping.com/x?token=***&n=1"),
+    ("http://asr.lan:9000/", "http://asr.lan:9000/"),
+    ("http://[::1", "http://[::1"),
+    ("http://u:PASSWORD@[::1", "http://***"),
+    ("Europe/Moscow", "Europe/Moscow"),
+])
+def test_mask_url_hides_passwords_and_query_tokens(url: str, shown: str) -> None:
+    from organizer.settings import mask_url
+
+    assert mask_url(url) == shown
+
+
+@pytest.mark.parametrize(("host", "warned"), [
+    ("127.0.0.1", False), ("::1", False), ("localhost", False), ("127.0.0.2", False),
+    ("0.0.0.0", True), ("::", True), ("192.168.1.5", True), ("api.example.org", True),
+])
+def test_a_non_loopback_api_host_is_warned_about(host: str, warned: bool) -> None:
+    from organizer.settings import exposed_host_warning
+
+    warning = exposed_host_warning(host)
+    assert (warning is not None) == warned
+    if warning:
+        assert warning.startswith(f"API_HOST={host} exposes the api")

@@ -111,3 +111,12 @@ def test_compose_command_is_the_journal_one(tmp_path: Path) -> None:
     assert target.command("ps") == [
         "docker", "compose", "-p", "deploy", "-f", "deploy/docker-compose.yml",
         "-f", "deploy/docker-compose.vps.override.yml", "--env-file", "deploy/.env.prod", "ps"]
+
+
+def test_the_kept_config_masks_a_password_inside_a_url() -> None:
+    config = json.loads(fixture("compose_config.json"))
+    for service in config["services"].values():
+        service["environment"]["ASR_SERVICE_URL"] = "http://voice:S3cretPassw0rd@asr:9000/"
+    masked = masked_config(config)
+    assert "S3cretPassw0rd" not in json.dumps(masked)
+    assert masked["services"]["api"]["environment"]["ASR_SERVICE_URL"] == "http://voice:***@asr:9000/"

@@ -110,3 +110,16 @@ def test_plain_output_without_a_tty(deployment: Settings) -> None:
     result = CliRunner().invoke(app, ["ops", "daily-check", "--no-backup"])
     assert "\x1b[" not in result.stdout and "│" not in result.stdout
     assert result.stdout.splitlines()[1].split() == ["check", "status", "reason"]
+
+
+def test_ops_check_warns_about_an_api_open_to_every_interface(
+        deployment: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_HOST", "0.0.0.0")
+    result = CliRunner().invoke(app, ["ops", "check", "--json"])
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["api_host"]["status"] == "WARN"
+    assert checks["api_host"]["reason"].startswith("API_HOST=0.0.0.0 exposes the api")
+    monkeypatch.setenv("API_HOST", "127.0.0.1")
+    result = CliRunner().invoke(app, ["ops", "check", "--json"])
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["api_host"]["status"] == "OK"

@@ -74,7 +74,8 @@ def test_a_read_only_share_stays_degraded_without_flapping(
     conn.close()
 
 
-@pytest.mark.parametrize("broken", ["untrusted key", "missing file", "not a key"])
+@pytest.mark.parametrize("broken", ["untrusted key", "missing file", "not a key", "a JSON list",
+                                    "not JSON"])
 def test_a_broken_key_degrades_with_a_clear_reason(
     broken: str, make_settings: MakeSettings, tmp_path: Path, clock: Clock,
     calendar_server: CalendarServer, caplog: pytest.LogCaptureFixture,
@@ -85,6 +86,10 @@ def test_a_broken_key_degrades_with_a_clear_reason(
         calendar_server.add_calendar(CAL_ID, writers=(email,))
     elif broken == "not a key":
         sa.write_text('{"type": "service_account"}')
+    elif broken == "a JSON list":
+        sa.write_text("[]")
+    elif broken == "not JSON":
+        sa.write_text("-----BEGIN PRIVATE KEY-----\n")
     settings = make_settings()
     conn = connect(settings.db_path)
     sync = make_sync(settings, conn, clock)
@@ -93,7 +98,9 @@ def test_a_broken_key_degrades_with_a_clear_reason(
     mode, reason = cm.current_mode(conn, settings)
     assert mode == cm.DEGRADED
     expected = {"untrusted key": "token endpoint refused", "missing file": "does not exist",
-                "not a key": "not a usable service-account key"}[broken]
+                "not a key": "not a usable service-account key (no client_email",
+                "a JSON list": "not a usable service-account key (JSON list, not an object)",
+                "not JSON": "not a usable service-account key (not JSON)"}[broken]
     assert expected in reason
     [line] = problems(caplog)
     assert expected in line and "BEGIN" not in line

@@ -165,3 +165,68 @@ def test_the_event_summary_keeps_what_the_person_wrote(
     drain(sync)
     summaries = sorted(e["summary"] for e in calendar_server.live_events(CAL_ID))
     assert summaries == sorted(written.values())
+
+
+def test_a_task_the_calendar_cannot_hold_is_recorded_once_and_the_rest_sync(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+    calendar_server: CalendarServer,
+) -> None:
+    from datetime import date, time
+
+    from organizer.api.checks import calendar as calendar_check
+    from organizer.domain.commands import RescheduleTask
+
+    sync = make_sync(settings, conn, clock)
+    salute = add(service, "салют", day="9999-12-31", at="23:59")  # its 30 minutes end in 10000
+    later = add(service, "позвонить маме")
+    drain(sync)
+    [event] = calendar_server.live_events(CAL_ID)
+    assert event["summary"] == "позвонить маме"
+    stored = link(conn, salute)
+    assert stored is not None and stored["state"] == "unsyncable"
+    assert "cannot hold" in stored["last_error"] and stored["calendar_event_id"] is None
+    assert {t["id"]: t["not_in_calendar"] for t in service.list("111")} == {salute: True,
+                                                                           later: False}
+    check = calendar_check(conn, settings)
+    assert check.detail["not_syncable"] == 1 and "1 task(s) not syncable" in check.reason
+
+    restarted = make_sync(settings, conn, clock)  # its first sweep looks at every task
+    drain(restarted)
+    drain(sync)
+    assert types(conn).count("calendar.unsyncable") == 1  # recorded once, not every pass
+    assert verify(conn).differences == []
+
+    service.execute(RescheduleTask(salute, date(2026, 3, 4), time(9, 0), "Europe/Moscow"))
+    drain(sync)
+    assert sorted(e["summary"] for e in calendar_server.live_events(CAL_ID)) == [
+        "позвонить маме", "салют"]
+    assert "not_syncable" not in calendar_check(conn, settings).detail
+    assert verify(conn).differences == []
+
+
+def test_the_owner_is_told_once_that_the_calendar_cannot_hold_the_task(
+    settings: Settings, conn: sqlite3.Connection, service: TaskService, clock: Clock,
+) -> None:
+    from organizer.canon import load_canon
+    from organizer.reminders.loop import Reminders
+    from organizer.reminders.telegram import TelegramSender
+    from tests.fakes.telegram_server import FakeTelegram
+    from tests.worker.conftest import TOKEN
+
+    add(service, "салют", day="9999-12-31", at="23:59")
+    add(service, "позвонить маме")
+    drain(make_sync(settings, conn, clock))
+    canon = load_canon(settings.canon_path)
+    with FakeTelegram(tokens=[TOKEN]) as tg:
+        sender = TelegramSender(tg.base_url, TOKEN)
+        try:
+            for _ in range(2):  # a second pass, and a restarted worker, say nothing more
+                reminders = Reminders(settings, conn, sender, clock=clock, canon=lambda: canon)
+                assert reminders.step() == 0.0
+                assert reminders.step() == 0.0
+        finally:
+            sender.close()
+        [message] = tg.sent
+    assert message["chat"]["id"] == 111
+    assert message["text"] == canon.reply("calendar_unsyncable", "ru", number=1, title="салют")
+    assert "салют" in message["text"]

@@ -19,7 +19,7 @@ from organizer.store import heartbeats
 from organizer.store.backup import latest_backup
 from organizer.store.db import table_names
 from organizer.store.migrations import REQUIRED_TABLES, check_drift, read_status
-from organizer.store.projections import checkpoint
+from organizer.store.projections import checkpoint, unsyncable_count
 from organizer.store.volume import verify_volume
 
 OK, DEGRADED_STATUS, FAIL = "ok", "degraded", "fail"
@@ -129,7 +129,13 @@ def calendar(conn: sqlite3.Connection, settings: Settings) -> Check:
     """The derived calendar mode; NOT_CONFIGURED is a normal state, DEGRADED is not."""
     mode, reason = current_mode(conn, settings)
     status = DEGRADED_STATUS if mode == DEGRADED else OK
-    return Check(status, reason, {"mode": mode})
+    detail: dict[str, Any] = {"mode": mode}
+    stuck = unsyncable_count(conn)
+    if stuck:  # the rest sync; these wait for their owner to change the date
+        detail["not_syncable"] = stuck
+        reason += (f"; {stuck} task(s) not syncable: the calendar cannot hold their time "
+                   "(`organizer task list --all` marks them)")
+    return Check(status, reason, detail)
 
 
 def heartbeat(beats: dict[str, dict[str, Any]], daemon: str, now: datetime,

@@ -87,7 +87,8 @@ class TaskService:
                     task_id = _task_id(stored, command)
                     task: dict[str, Any] | None = None
                     if task_id and action == "created":  # no calendar link yet: skip a read
-                        task = {**written[task_id], "calendar_event_id": None}
+                        task = {**written[task_id], "calendar_event_id": None,
+                                "not_in_calendar": False}
                     elif task_id:
                         task = self.get(task_id)
                     outcome = Outcome(task, tuple(s.position for s in stored), action=action)
@@ -179,11 +180,14 @@ class TaskService:
     def _select(self, tail: str, params: tuple[Any, ...]) -> Rows:
         cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
         cursor = self.conn.execute(
-            f"SELECT {cols}, l.calendar_event_id FROM tasks t "
+            f"SELECT {cols}, l.calendar_event_id, "
+            # the calendar cannot hold this version of the task (calendar.unsyncable)
+            f"coalesce(l.state = 'unsyncable' AND l.synced_version = t.version, 0) FROM tasks t "
             f"LEFT JOIN calendar_links l ON l.task_id = t.id {tail}", params
         )
-        names = [*TASK_COLUMNS, "calendar_event_id"]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        names = [*TASK_COLUMNS, "calendar_event_id", "not_in_calendar"]
+        return [{**dict(zip(names, row, strict=True)), "not_in_calendar": bool(row[-1])}
+                for row in cursor]
 
     def resolve(self, owner: str, ref: str, *, statuses: tuple[str, ...] = ("open",)) -> str:
         """A task id from a list number, words of a title, or "last" (the most recently

@@ -219,6 +219,8 @@ class Conversation:
                 mark = say(canon, "repeat_marker", lang,
                            repeat=describe(task["repeat"], lang, short=True))
                 when = f"{when} {mark}".strip()
+            if task.get("not_in_calendar"):
+                when = f"{when} {say(canon, 'calendar_unsyncable_marker', lang)}".strip()
             lines.append(say(canon, "list_item", lang, number=task["number"],
                              title=task["title"], when=when).rstrip())
         return Reply("\n".join(lines))

@@ -15,12 +15,14 @@ import json
 import logging
 import random
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 from organizer.errors import CalendarError, CalendarRefused, CalendarUnavailable
 from organizer.settings import Settings
 
 SCOPE = "https://www.googleapis.com/auth/calendar"
+SA_KEYS = ("client_email", "private_key", "token_uri")  # what google-auth needs of a key
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
 Wait = Callable[[float], bool]  # sleeps; True when the worker is stopping
 Row = dict[str, Any]
@@ -44,25 +46,44 @@ def build_service(settings: Settings) -> Any:
     # googleapiclient warns on every 403/429/5xx it sees; this adapter decides what is worth
     # a line (one per outage, one per mode change), so its chatter would be a line per task.
     logging.getLogger("googleapiclient.http").setLevel(logging.ERROR)
-    path = settings.google_sa_file
+    info = _key_info(settings.google_sa_file)
     try:
-        credentials = service_account.Credentials.from_service_account_file(  # type: ignore[no-untyped-call]
-            str(path), scopes=[SCOPE])
-    except FileNotFoundError as exc:
+        credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            info, scopes=[SCOPE])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CalendarRefused(
-            f"GOOGLE_SA_FILE {path} does not exist; put the service-account JSON key there"
-        ) from exc
-    except (ValueError, KeyError, OSError) as exc:
-        raise CalendarRefused(
-            f"GOOGLE_SA_FILE {path} is not a usable service-account key "
+            f"GOOGLE_SA_FILE {settings.google_sa_file} is not a usable service-account key "
             f"({type(exc).__name__}); download a new JSON key for the service account"
-        ) from exc
+        ) from None
     http = google_auth_httplib2.AuthorizedHttp(
         credentials, http=httplib2.Http(timeout=settings.google_calendar_timeout_sec))
     options = ({"api_endpoint": settings.google_calendar_api_base}
                if settings.google_calendar_api_base else None)
     return build("calendar", "v3", http=http, static_discovery=True, client_options=options,
                  cache_discovery=False)
+
+
+def _key_info(path: Path) -> dict[str, Any]:
+    """The key file's JSON object, or CalendarRefused naming what is wrong with it."""
+    try:
+        info = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise CalendarRefused(
+            f"GOOGLE_SA_FILE {path} does not exist; put the service-account JSON key there"
+        ) from None
+    except OSError as exc:
+        raise CalendarRefused(f"GOOGLE_SA_FILE {path} cannot be read ({exc.strerror})") from None
+    except ValueError:
+        info, why = None, "not JSON"
+    else:
+        missing = ([k for k in SA_KEYS if not isinstance(info.get(k), str) or not info[k]]
+                   if isinstance(info, dict) else [])
+        why = (f"JSON {type(info).__name__}, not an object" if not isinstance(info, dict)
+               else f"no {', '.join(missing)}" if missing else "")
+    if why:
+        raise CalendarRefused(f"GOOGLE_SA_FILE {path} is not a usable service-account key "
+                              f"({why}); download a new JSON key for the service account")
+    return cast(dict[str, Any], info)
 
 
 class CalendarClient:

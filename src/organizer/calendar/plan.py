@@ -6,6 +6,10 @@ the calendar, titled "✓ <title>" and painted graphite (colorId 8), so the day
 still shows what was done. A cancelled task, or one whose due time was
 removed, has its event deleted. A done task that never had an event gets none.
 
+A task whose event cannot be built (its 30 minutes end past year 9999) gets
+the action `unsyncable`: the worker records that, makes no call, and plans
+nothing more for it until the task changes.
+
 The link row says what the worker last did: `inserting` and `failed` mean an
 event with that id may exist (an insert whose answer was lost may have
 landed), so the worker inserts the same id again and a 409 tells it to adopt
@@ -35,13 +39,14 @@ MAYBE_EXISTS = ("inserting", "failed")
 class Action:
     """One call to make: insert a generation, patch or delete an event."""
 
-    kind: str  # "insert" | "patch" | "delete"
+    kind: str  # "insert" | "patch" | "delete" | "unsyncable" (no call: record it)
     task_id: str
     event_id: str
     generation: int
     task_version: int
     body: Row | None = None
     announced: bool = False  # a `calendar.inserting` for this id is already in the log
+    reason: str = ""  # kind "unsyncable": why the calendar cannot hold the task
 
 
 def wants_event(task: Row) -> bool:
@@ -87,7 +92,13 @@ def plan(task: Row, link: Row | None, calendar_id: str, lang: str = "ru") -> Act
         if known_id and state in ("linked", *MAYBE_EXISTS):
             return Action("delete", task["id"], known_id, generation, version)
         return None
-    body = event_body(task, lang)
+    if state == "unsyncable" and int(link["synced_version"]) == version:  # type: ignore[index]
+        return None  # recorded already; a change to the task tries again
+    try:
+        body = event_body(task, lang)
+    except (ValueError, OverflowError) as exc:  # e.g. 31.12.9999 23:59: the end is past 9999
+        return Action("unsyncable", task["id"], known_id or "", generation, version,
+                      reason=f"the calendar cannot hold this task's time ({exc})")
     if state == "linked" and known_id:
         if int(link["synced_version"]) == version:  # type: ignore[index]
             return None

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from organizer.canon.marked_yaml import alias_problem
 from organizer.canon.model import Canon
 from organizer.canon.validate import CanonIssue, find_issues, quick_check
 from organizer.errors import CanonError
@@ -50,6 +51,23 @@ def check_canon(path: Path) -> list[CanonIssue]:
         return [CanonIssue(path, 0, 0, "(file)", str(exc))]
     issues, _ = find_issues(text, path)
     return issues
+
+
+def refusal(path: Path) -> CanonIssue | None:
+    """Why the file at `path` must not even be built (aliases beyond the bounds), or None.
+
+    `organizer canon check` ends with exit 2 on it rather than listing problems to fix.
+    """
+    path = Path(path).absolute()
+    try:
+        text = _decode(_read(path), path)
+    except CanonError:
+        return None  # check_canon names it
+    problem = alias_problem(text)
+    if problem is None:
+        return None
+    where = problem.position
+    return CanonIssue(path, where.line, where.column, "(document)", str(problem))
 
 
 def load_canon(path: Path) -> Canon:

@@ -3,6 +3,11 @@
 PyYAML's own loaders silently keep the last of two equal keys; a canon with a
 duplicated intent must be refused, so the node tree is walked here and every
 duplicate is reported where it stands.
+
+Aliases are bounded before anything is built: nested aliases ("billion laughs",
+a few hundred bytes) expand to billions of nodes, so a file with more than
+MAX_ALIASES aliases, or whose aliases stand for more than MAX_ALIAS_NODES nodes
+in all, is refused at the alias that crosses the bound.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import yaml
 Path_ = tuple[str | int, ...]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_ALIASES = 100
+MAX_ALIAS_NODES = 10_000
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,50 @@ class MarkedYamlError(Exception):
         self.position = position
 
 
+def alias_problem(text: str) -> MarkedYamlError | None:
+    """The error for aliases beyond the bounds, None when within them (or not YAML at all).
+
+    Walks the parser's events only, never builds the expansion: each anchored node's
+    size is counted once, each alias adds the size of what it names.
+    """
+    if "&" not in text:  # no anchor (&name), so no alias either: the canon's case, ~3 µs
+        return None
+    sizes: dict[str, int] = {}
+    open_: list[list[Any]] = [[None, 0]]  # [anchor, nodes so far] per open collection
+    aliases = expanded = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                size = sizes.get(event.anchor or "", 1)
+                expanded += size
+                if aliases > MAX_ALIASES or expanded > MAX_ALIAS_NODES:
+                    return MarkedYamlError(
+                        f"too many YAML aliases ({aliases} aliases standing for {expanded} "
+                        f"nodes; at most {MAX_ALIASES} and {MAX_ALIAS_NODES}); write the "
+                        "values out instead of nesting aliases", _position(event))
+                open_[-1][1] += size
+            elif isinstance(event, yaml.CollectionStartEvent):
+                open_.append([event.anchor, 1])
+            elif isinstance(event, yaml.CollectionEndEvent) and len(open_) > 1:
+                anchor, size = open_.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+                open_[-1][1] += size
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                open_[-1][1] += 1
+    except yaml.YAMLError:
+        return None  # the parse proper reports it, with its position
+    return None
+
+
 def load_marked(text: str) -> MarkedDocument:
     """Parse YAML text into data plus positions; raise MarkedYamlError on bad syntax."""
+    too_many = alias_problem(text)
+    if too_many is not None:
+        raise too_many
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -68,8 +117,9 @@ def load_marked(text: str) -> MarkedDocument:
     return doc
 
 
-def _position(node: yaml.Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+def _position(node: yaml.Node | yaml.Event) -> Position:
+    mark = node.start_mark
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
 
 
 def _build(node: yaml.Node, path: Path_, doc: MarkedDocument, constructor: Any) -> Any:

@@ -18,7 +18,13 @@ from typing import Any
 
 import yaml
 
-from organizer.canon.marked_yaml import MarkedDocument, MarkedYamlError, dotted, load_marked
+from organizer.canon.marked_yaml import (
+    MarkedDocument,
+    MarkedYamlError,
+    alias_problem,
+    dotted,
+    load_marked,
+)
 from organizer.canon.schema_check import Check, compile_schema
 from organizer.parsing.grammar import INTENTS, pattern_errors
 
@@ -37,6 +43,7 @@ REQUIRED_REPLIES = (
     "lang_current.chosen", "lang_current.telegram",
     "lang_current.default", "lang_auto", "lang_invalid", "language_name.russian",
     "language_name.english", "button_invalid",
+    "calendar_unsyncable_marker", "calendar_unsyncable",
 )  # fmt: skip
 
 
@@ -146,6 +153,8 @@ def quick_check(text: str) -> Mapping[str, Any] | None:
     from schema_check (jsonschema is not even imported), and patterns are left to
     `build_grammar`, which compiles each of them once anyway.
     """
+    if alias_problem(text) is not None:
+        return None  # find_issues says where
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
     except (yaml.YAMLError, _DuplicateKey):

@@ -26,11 +26,17 @@ def check(
 ) -> None:
     """Validate a canon file; print every problem as path:line:col: key: message (exit 1).
 
+    A file refused outright (YAML aliases nested beyond a small bound) is one line, exit 2.
+
     Example: organizer canon check canon/intents_v2.yml
     """
     from organizer.canon import check_canon, load_canon
+    from organizer.canon.loader import refusal
 
     target = (path or context.settings().canon_path).absolute()
+    refused = refusal(target)
+    if refused is not None:
+        raise context.fail(str(refused))
     issues = check_canon(target)
     if issues:
         for issue in issues:

@@ -47,6 +47,11 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code=code)
 
 
+def warn(message: str) -> None:
+    """One `Warning: ...` line on stderr: worth knowing, not an error."""
+    print(f"Warning: {message}", file=sys.stderr)
+
+
 @contextmanager
 def errors_to_exit() -> Iterator[None]:
     """Turn an OrganizerError into one line on stderr and its exit code.

@@ -89,12 +89,15 @@ def show(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> N
 
     Example: organizer --env-file .env.prod config show
     """
-    from organizer.settings import describe, merged_environment
+    from organizer.settings import describe, exposed_host_warning, merged_environment
 
     with context.errors_to_exit():
-        context.settings()  # validate first: a bad value is reported, exit 2
+        settings = context.settings()  # validate first: a bad value is reported, exit 2
         env = merged_environment(env_file=context.env_file())
     rows = describe(env)
+    warning = exposed_host_warning(settings.api_host)
+    if warning:
+        context.warn(warning)
     if as_json:
         context.print_json([{"key": k, "set": s, "value": v} for k, s, v in rows])
         return

@@ -26,15 +26,21 @@ app = typer.Typer(
 
 @app.callback()
 def _global(
-    env_file: Path = typer.Option(
-        Path(".env"), "--env-file", help="Env file read under the real environment."
+    env_file: Path | None = typer.Option(
+        None, "--env-file",
+        help="Env file read under the real environment (default ./.env, if it exists).",
     ),
 ) -> None:
     """Self-hosted personal organizer.
 
     Example: organizer --env-file .env.prod config show
     """
-    context.set_env_file(env_file)
+    if env_file is not None and not env_file.is_file():
+        # Named on purpose: running on without it would mean other settings (another DB_PATH).
+        what = "is a directory" if env_file.is_dir() else "no such file"
+        raise context.fail(f"--env-file {env_file}: {what}; give the path of an existing "
+                           "env file, or leave the option out")
+    context.set_env_file(env_file or Path(".env"))
 
 
 def _register() -> None:

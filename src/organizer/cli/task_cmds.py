@@ -78,10 +78,11 @@ def list_(all_: bool = typer.Option(False, "--all", help="Include done and cance
         context.print_json(rows)
         return
     context.print_table(
-        None, ["owner", "#", "title", "status", "due", "repeat"],
+        None, ["owner", "#", "title", "status", "due", "repeat", "calendar"],
         [(r["owner"], r["number"], r["title"], r["status"],
           " ".join(x for x in (r["due_date"], r["due_time"]) if x),
-          _repeat_words(r, short=True)) for r in rows],
+          _repeat_words(r, short=True),
+          "cannot hold it" if r["not_in_calendar"] else "") for r in rows],
     )
 
 

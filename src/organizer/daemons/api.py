@@ -9,6 +9,7 @@ import socket
 from collections.abc import Iterator
 from typing import Any
 
+from organizer.config_safety import api_exposure_line, in_container
 from organizer.errors import ConfigError
 from organizer.settings import Settings
 
@@ -90,6 +91,9 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     app = create_app(settings, live)
     watching = asyncio.create_task(live.watch(stop), name="canon-watch")
     log.info("api listening on http://%s:%s", settings.api_host, settings.api_port)
+    exposure = api_exposure_line(settings.api_host, in_container())
+    if exposure is not None:
+        log.log(exposure[0], "%s", exposure[1])
     try:
         await serve_app(app, settings.api_host, settings.api_port, stop)
         log.info("api stopped")

@@ -128,6 +128,15 @@ class CalendarFailed(Event, frozen=True, tag="calendar.failed"):
     permanent: bool = False
 
 
+class CalendarUnsyncable(Event, frozen=True, tag="calendar.unsyncable"):
+    """The calendar cannot hold this version of the task (an event ending past year 9999):
+    no call is made for it until the task changes."""
+
+    task_id: str
+    reason: str
+    task_version: int = 0
+
+
 class CalendarModeChanged(Event, frozen=True, tag="calendar.mode_changed"):
     mode: str
     reason: str
@@ -195,6 +204,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     UserTelegramLangSeen,
     UserLangCleared,
     TaskAdvanced,
+    CalendarUnsyncable,
 )
 
 # The schema version each type is written with today.
@@ -205,7 +215,7 @@ AnyEvent = (
     TaskCreated | TaskRetitled | TaskRescheduled | TaskCompleted | TaskCancelled | TaskReopened
     | CalendarLinked | CalendarUpdated | CalendarDeleted | CalendarFailed | CalendarModeChanged
     | ReminderSent | UserTzSet | UserLangSet | CalendarInserting | UserLeadSet
-    | UserTelegramLangSeen | UserLangCleared | TaskAdvanced
+    | UserTelegramLangSeen | UserLangCleared | TaskAdvanced | CalendarUnsyncable
 )
 _decoder = msgspec.json.Decoder(AnyEvent)
 _encoder = msgspec.json.Encoder()

@@ -21,7 +21,7 @@ from typing import Any
 from organizer.errors import OrganizerError
 from organizer.ops.model import Status
 from organizer.ops.runtime import DAEMONS, ServiceState, sha256_json
-from organizer.settings import SECRET_KEYS, read_env_file
+from organizer.settings import SECRET_KEYS, mask_url, read_env_file
 
 SERVICE_OF = {"api": "api", "worker": "worker", "bot": "telegram-bot"}
 DAEMON_OF = {v: k for k, v in SERVICE_OF.items()}
@@ -127,6 +127,8 @@ def masked_config(config: dict[str, Any]) -> dict[str, Any]:
         for key in env:
             if key.upper() in SECRET_KEYS:
                 env[key] = "***" if env[key] else ""
+            elif isinstance(env[key], str):
+                env[key] = mask_url(env[key])
         services[name] = {**service, "environment": env}
     return {**config, "services": services}
 

@@ -18,7 +18,7 @@ from organizer.ops import probe as probe_mod
 from organizer.ops.backups import create_and_verify
 from organizer.ops.model import Status
 from organizer.ops.runtime import DAEMONS, ServiceState, get_health, sha256_json
-from organizer.settings import DEFAULTS, SECRET_KEYS, Settings, read_env_file
+from organizer.settings import DEFAULTS, SECRET_KEYS, Settings, mask_url, read_env_file
 
 STALE_AFTER_S = 60.0
 
@@ -122,7 +122,7 @@ class LocalRuntime:
 
     def config_sha256(self) -> str:
         """The effective settings, secrets masked: what `organizer run` is configured with."""
-        shown = {k: ("***" if k.upper() in SECRET_KEYS else str(v))
+        shown = {k: ("***" if k.upper() in SECRET_KEYS else mask_url(str(v)))
                  for k, v in vars(self.settings).items()}
         return sha256_json(shown)
 

@@ -9,11 +9,11 @@ from typing import Any
 from organizer.ops import hostvolume, predeploy
 from organizer.ops.daily import Once
 from organizer.ops.filemodes import mode_facts, mode_verdict
-from organizer.ops.model import CheckResult, Verdict, fail, ok
+from organizer.ops.model import CheckResult, Status, Verdict, fail, ok
 from organizer.ops.probe import file_facts, schema_facts, volume_facts
 from organizer.ops.runner import Check, run_checks
 from organizer.ops.runtime import Runtime, git_facts
-from organizer.settings import Settings
+from organizer.settings import Settings, exposed_host_warning
 
 
 def _config_checks(config: Once, project_dir: Path, probe: Once) -> list[Check]:
@@ -68,7 +68,14 @@ def run_predeploy(runtime: Runtime, settings: Settings, env_file: Path) -> list[
         if env_file.exists():
             checks.append(Check("env_file", str(env_file), lambda: predeploy.env_file(env_file),
                                 10))
-        checks += [Check("google", "Google calendar", local_google, 10),
+        def api_host() -> Verdict:
+            warning = exposed_host_warning(settings.api_host)
+            if warning:
+                return Status.WARN, warning, {"api_host": settings.api_host}
+            return ok(f"api only on this machine ({settings.api_host})")
+
+        checks += [Check("api_host", "API exposure", api_host, 5),
+                   Check("google", "Google calendar", local_google, 10),
                    Check("canon", "Canon validates",
                          lambda: predeploy.canon(settings.canon_path), 20),
                    Check("db_mode", "DB file mode",

@@ -12,6 +12,7 @@ from organizer.domain import events as e
 from organizer.domain.users import lead_minutes, reply_language
 from organizer.reminders import plan
 from organizer.reminders.missed import MissedOccurrences
+from organizer.reminders.notices import tell_owners
 from organizer.reminders.telegram import SendFailed
 from organizer.settings import Settings
 from organizer.store.db import transaction
@@ -68,6 +69,11 @@ class Reminders:
     def step(self) -> float:
         """Send what is due now; 0.0 when all went well, else seconds to wait."""
         self.missed.step()  # first, so a repeating task's new occurrence is reminded now
+        # "the calendar cannot hold task N", once per task version
+        hold = tell_owners(self.conn, self.sender, self.canon, self.settings.default_lang,
+                           self.clock())
+        if hold:
+            return hold
         now = self.clock()
         settings = self.settings
         rows = self.conn.execute(_DUE_SQL, {

@@ -81,6 +81,9 @@ def apply_link(row: Row | None, event: e.Event, at: str) -> Row | None:
     if isinstance(event, e.CalendarDeleted):
         return {**base, "calendar_event_id": event.event_id, "state": "deleted",
                 "last_error": None, "updated_at": at, "synced_version": event.task_version}
+    if isinstance(event, e.CalendarUnsyncable):  # an event it had stays as it was
+        return {**base, "state": "unsyncable", "last_error": event.reason, "updated_at": at,
+                "synced_version": event.task_version}
     if isinstance(event, e.CalendarFailed):
         return {**base, "state": "failed", "last_error": event.reason, "updated_at": at}
     return row
@@ -107,7 +110,7 @@ _TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.comple
                "task.cancelled", "task.reopened", "task.advanced"}
 _CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
 _LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed",
-               "calendar.inserting"}
+               "calendar.inserting", "calendar.unsyncable"}
 _USER_TYPES = {"user.tz_set", "user.lang_set", "user.lead_set", "user.tg_lang_seen",
                "user.lang_cleared"}
 
@@ -209,3 +212,26 @@ def checkpoint(conn: sqlite3.Connection) -> int:
         "SELECT position FROM projector_checkpoints WHERE name = ?", (CHECKPOINT,)
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def unsyncable_count(conn: sqlite3.Connection) -> int:
+    """Open or done tasks whose current version the calendar cannot hold (calendar.unsyncable)."""
+    row = conn.execute(
+        "SELECT count(*) FROM calendar_links l JOIN tasks t ON t.id = l.task_id "
+        "WHERE l.state = 'unsyncable' AND l.synced_version = t.version "
+        "AND t.status IN ('open', 'done')").fetchone()
+    return int(row[0])
+
+
+def unsyncable_untold(conn: sqlite3.Connection, key_prefix: str, limit: int = 50) -> list[Row]:
+    """Tasks the calendar cannot hold whose owner was not told yet (no `key_prefix<id>:<version>`
+    idempotency key): id, owner, number, title, version and the owner's language choices."""
+    cursor = conn.execute(
+        "SELECT t.id, t.owner, t.number, t.title, t.version, u.lang, u.tg_lang "
+        "FROM calendar_links l JOIN tasks t ON t.id = l.task_id "
+        "LEFT JOIN users u ON u.id = t.owner "
+        "WHERE l.state = 'unsyncable' AND l.synced_version = t.version "
+        "AND t.status IN ('open', 'done') AND NOT EXISTS (SELECT 1 FROM idempotency_keys k "
+        "WHERE k.key = ? || t.id || ':' || t.version) LIMIT ?", (key_prefix, limit))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]

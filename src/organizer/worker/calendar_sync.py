@@ -268,7 +268,9 @@ class CalendarSync:
             owner = task["owner"]
             action = plan(task, link, self.client.calendar_id, lang)
         outcome: Sequence[e.Event] = []
-        if action is not None:
+        if action is not None and action.kind == "unsyncable":
+            outcome = [self._unsyncable(action, action.reason)]
+        elif action is not None:
             try:
                 outcome = carry_out(self.client, action, self._recorder(task_id, owner))
                 self.last_sync = f"{action.kind} {task_id}: ok"
@@ -281,6 +283,8 @@ class CalendarSync:
                 self._outage_started(str(exc))
             except CalendarRefused:
                 raise
+            except (ValueError, OverflowError) as exc:  # this task's body, not the calendar
+                outcome = [self._unsyncable(action, f"the calendar cannot take this task ({exc})")]
             except CalendarError as exc:
                 outcome = [e.CalendarFailed(task_id=task_id, reason=str(exc), permanent=True)]
                 self.last_sync = f"{action.kind} {task_id}: {exc}"
@@ -289,6 +293,12 @@ class CalendarSync:
             append_outcome(self.conn, task_id, owner, outcome, self.clock())
             if checkpoint is not None:
                 follower.advance(self.conn, NAME, checkpoint)
+
+    def _unsyncable(self, action: Action, reason: str) -> e.Event:
+        self.last_sync = f"{action.kind} {action.task_id}: {reason}"
+        log.warning("task %s is not synced to the calendar: %s", action.task_id, reason)
+        return e.CalendarUnsyncable(task_id=action.task_id, reason=reason,
+                                    task_version=action.task_version)
 
     def _recorder(self, task_id: str, owner: str | None) -> Callable[[Sequence[e.Event]], None]:
         def record(events: Sequence[e.Event]) -> None:
