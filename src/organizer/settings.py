@@ -92,6 +92,11 @@ class Settings:
         return self.google_calendar_id is not None
 
     @property
+    def bot_off_reason(self) -> str | None:
+        """Why the bot is off by configuration (a normal state), or None when it should run."""
+        return None if self.telegram_bot_token else "TELEGRAM_BOT_TOKEN is not set"
+
+    @property
     def data_dir(self) -> Path:
         return self.db_path.parent
 

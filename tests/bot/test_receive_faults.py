@@ -22,9 +22,10 @@ SOAK_S = float(os.environ.get("ORGANIZER_SOAK_S", "12"))
 
 
 def bot_beat(bot: RunningBot) -> dict[str, object]:
+    """The bot's heartbeat row (status None before its first beat)."""
     conn = bot.db()
     try:
-        return heartbeats.read_all(conn)["bot"]
+        return heartbeats.read_all(conn).get("bot", {"status": None})
     finally:
         conn.close()
 

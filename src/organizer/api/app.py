@@ -16,12 +16,6 @@ from organizer.settings import Settings
 PROMETHEUS_TYPE = CONTENT_TYPE_LATEST.split("; charset=")[0]
 
 
-def bot_off_reason(settings: Settings) -> str | None:
-    from organizer.daemons.bot import off_reason
-
-    return off_reason(settings)
-
-
 def open_canon(settings: Settings) -> CanonView:
     """The live canon from CANON_PATH, or a stand-in whose health check fails and says why."""
     from organizer.canon import LiveCanon
@@ -40,7 +34,7 @@ def create_app(settings: Settings, canon: CanonView | None = None, *,
     given); `mountinfo` reads the mount table (/proc/self/mountinfo by default).
     """
     probe = HealthProbe(settings, canon if canon is not None else open_canon(settings),
-                        bot_off=bot_off_reason(settings), mountinfo=mountinfo)
+                        bot_off=settings.bot_off_reason, mountinfo=mountinfo)
     metrics = MetricsSource(settings)
 
     @get("/health")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 from organizer.app.tasks import TaskService, utcnow
 from organizer.app.users import UserService
 from organizer.bot import preferences
+from organizer.bot.chat import Incoming
 from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say, task_when, when_text
 from organizer.domain import commands as c
@@ -30,16 +30,6 @@ if TYPE_CHECKING:
     from organizer.canon import Canon
 
 _SCOPES = ("today", "tomorrow", "week", "overdue", "all")
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """One message as the conversation sees it."""
-
-    key: str              # idempotency key: tg:<bot id>:<update_id>
-    user_id: int
-    text: str
-    tg_lang: str | None = None  # Telegram's language_code of the sender
 
 
 class Conversation:

@@ -27,7 +27,8 @@ from aiogram.types import (
 
 from organizer.bot import ledger, preferences
 from organizer.bot.asr import AsrClient, AsrUnavailable
-from organizer.bot.conversation import Conversation, Incoming
+from organizer.bot.chat import Incoming
+from organizer.bot.conversation import Conversation
 from organizer.bot.keyboards import on_press
 from organizer.bot.replies import Reply, chunks, say
 

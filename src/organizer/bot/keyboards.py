@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from organizer.bot.replies import Button, Reply, say, task_when
 
 if TYPE_CHECKING:
-    from organizer.bot.conversation import Conversation
+    from organizer.bot.chat import Chat
     from organizer.canon import Canon
 
 _DATA = re.compile(r"^(done|cancel|alt):([0-9a-f]{1,40})(?::(\d{8})(\d{4})?)?$")
@@ -69,7 +69,7 @@ def parse_press(data: str) -> Press | None:
         return None
 
 
-def on_press(conv: Conversation, key: str, user_id: int, data: str,
+def on_press(conv: Chat, key: str, user_id: int, data: str,
              tg_lang: str | None = None) -> Reply:
     """Apply a button press; the Reply is the message's new state and the callback answer."""
     from organizer.domain import commands as c
@@ -105,7 +105,7 @@ def on_press(conv: Conversation, key: str, user_id: int, data: str,
     return Reply(reply.text, reply.buttons, answer=reply.text.split("\n")[0][:190])
 
 
-def _snooze(conv: Conversation, key: str, task: dict[str, Any], press: Press, tz: str,
+def _snooze(conv: Chat, key: str, task: dict[str, Any], press: Press, tz: str,
             lang: str, now: datetime) -> Reply:
     """Snooze through organizer.reminders (idempotent by the update's key); the reminder
     message then shows the new time, with Done and Cancel."""

@@ -18,12 +18,12 @@ from organizer.domain.users import language_source
 from organizer.errors import InvalidLead
 
 if TYPE_CHECKING:
-    from organizer.bot.conversation import Conversation, Incoming
+    from organizer.bot.chat import Chat, Incoming
 
 SHOWN_CHARS = 40
 
 
-def set_tz(conv: Conversation, msg: Incoming, name: str) -> Reply:
+def set_tz(conv: Chat, msg: Incoming, name: str) -> Reply:
     """`/tz Europe/Berlin`."""
     _, lang = conv.profile(msg.user_id, msg.tg_lang)
     try:
@@ -34,7 +34,7 @@ def set_tz(conv: Conversation, msg: Incoming, name: str) -> Reply:
     return Reply(say(conv.canon(), "tz_set", lang, tz=found.tz))
 
 
-def set_lang(conv: Conversation, msg: Incoming, arg: str) -> Reply:
+def set_lang(conv: Chat, msg: Incoming, arg: str) -> Reply:
     """`/lang en`: the help, in the language just chosen; `/lang auto`: back to the Telegram
     app's language; `/lang` alone: the language now, where it comes from and how to change it."""
     canon, choice = conv.canon(), arg.strip()
@@ -52,7 +52,7 @@ def set_lang(conv: Conversation, msg: Incoming, arg: str) -> Reply:
     return Reply(say(canon, "help", lang))
 
 
-def current_lang(conv: Conversation, msg: Incoming) -> Reply:
+def current_lang(conv: Chat, msg: Incoming) -> Reply:
     """`/lang` alone."""
     found = conv.users.get(str(msg.user_id))
     _, lang = conv.profile(msg.user_id, msg.tg_lang)
@@ -61,11 +61,11 @@ def current_lang(conv: Conversation, msg: Incoming) -> Reply:
                      language=_language_name(conv, lang)))
 
 
-def _language_name(conv: Conversation, lang: str) -> str:
+def _language_name(conv: Chat, lang: str) -> str:
     return say(conv.canon(), "language_name." + ("english" if lang == "en" else "russian"), lang)
 
 
-def remind(conv: Conversation, msg: Incoming, arg: str) -> Reply:
+def remind(conv: Chat, msg: Incoming, arg: str) -> Reply:
     """`/remind 15`: remind 15 minutes before due times (`/remind 0`: at the due time;
     "2h", "1 час" too); `/remind` alone: the current lead time and how to change it."""
     if not arg.strip():
@@ -77,7 +77,7 @@ def remind(conv: Conversation, msg: Incoming, arg: str) -> Reply:
     return _set_lead(conv, msg, minutes, arg.strip())
 
 
-def remind_in_words(conv: Conversation, msg: Incoming, minutes: int | None,
+def remind_in_words(conv: Chat, msg: Incoming, minutes: int | None,
                     said: str | None) -> Reply:
     """"напоминай за 30 минут": what `/remind 30` does, refusals naming the amount as written.
 
@@ -91,14 +91,14 @@ def remind_in_words(conv: Conversation, msg: Incoming, minutes: int | None,
     return _set_lead(conv, msg, minutes, said or str(minutes))
 
 
-def current_lead(conv: Conversation, msg: Incoming) -> Reply:
+def current_lead(conv: Chat, msg: Incoming) -> Reply:
     """The person's lead time now, and how to change it."""
     _, lang = conv.profile(msg.user_id, msg.tg_lang)
     return Reply(say(conv.canon(), "remind_current", lang,
                      when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
 
 
-def _set_lead(conv: Conversation, msg: Incoming, minutes: int, said: str) -> Reply:
+def _set_lead(conv: Chat, msg: Incoming, minutes: int, said: str) -> Reply:
     """One `user.lead_set` event (none for a value out of range); the reply says what is set."""
     try:
         conv.users.set_lead(str(msg.user_id), minutes, idempotency_key=msg.key,
@@ -110,7 +110,7 @@ def _set_lead(conv: Conversation, msg: Incoming, minutes: int, said: str) -> Rep
                      when=lead_phrase(conv, conv.lead(msg.user_id), lang)))
 
 
-def _refused(conv: Conversation, msg: Incoming, problem: str, said: str) -> Reply:
+def _refused(conv: Chat, msg: Incoming, problem: str, said: str) -> Reply:
     _, lang = conv.profile(msg.user_id, msg.tg_lang)
     return Reply(say(conv.canon(), f"remind_invalid.{problem}", lang, value=shown(said),
                      max=MAX_LEAD_MIN))
@@ -123,7 +123,7 @@ def shown(value: str, limit: int = SHOWN_CHARS) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def lead_phrase(conv: Conversation, minutes: int, lang: str) -> str:
+def lead_phrase(conv: Chat, minutes: int, lang: str) -> str:
     """"за 1 ч 30 мин до срока" / "right at the due time", from the canon's templates."""
     if minutes == 0:
         return say(conv.canon(), "remind_lead_at_due", lang)

@@ -159,21 +159,6 @@ class CalendarClient:
                 return False
             raise self._refusal(exc) from exc
 
-    def list_events(self, **query: Any) -> list[Row]:
-        """Every event matching `query` (e.g. iCalUID=..., showDeleted=True), all pages."""
-        items: list[Row] = []
-        token: str | None = None
-        while True:
-            try:
-                page = self._call(lambda t=token: self.events.list(  # type: ignore[misc]
-                    calendarId=self.calendar_id, pageToken=t, **query))
-            except _Status as exc:
-                raise self._refusal(exc) from exc
-            items.extend(page.get("items", []))
-            token = page.get("nextPageToken")
-            if not token:
-                return items
-
     # -- interpretation --------------------------------------------------------
 
     def _gone(self, exc: _Status, event_id: str) -> bool:

@@ -13,9 +13,7 @@ from organizer.settings import Settings
 
 def off_reason(settings: Settings) -> str | None:
     """Why the bot is off by configuration, or None when it should run."""
-    if not settings.telegram_bot_token:
-        return "TELEGRAM_BOT_TOKEN is not set"
-    return None
+    return settings.bot_off_reason
 
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import msgspec
 
+from organizer.domain.moments import due_at_utc
 from organizer.errors import ReplayError
 
 
@@ -227,8 +228,6 @@ def type_of(event: Event) -> str:
 
 def task_created_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     """v1 kept one local `due` ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM") and `text`."""
-    from organizer.domain.tasks import due_at_utc
-
     due = data.pop("due", None)
     due_date, _, due_time = (due or "").partition("T")
     data["due_date"] = due_date or None

@@ -156,10 +156,6 @@ def _fold_pattern(pattern: str) -> str:
     return pattern.replace("ё", "е").replace("Ё", "Е")
 
 
-def _compile(pattern: str, macros: Mapping[str, Any]) -> re.Pattern[str]:
-    return re.compile(_fold_pattern(expand_macros(pattern, macros)))
-
-
 def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
     """An intent's patterns as one regex, tried in order (one compile instead of many).
 
