@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 from ipaddress import ip_address
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlparse
 
 _SECRET_QUERY_RE = re.compile(r"token|key|secret|pass|auth|sig|session|code", re.IGNORECASE)
@@ -69,8 +68,3 @@ def api_exposure_line(host: str, in_container: bool) -> tuple[int, str] | None:
         return logging.INFO, (f"API_HOST={host} inside a container: reachable from the host "
                               "only where compose publishes the port (see `ports:`)")
     return logging.WARNING, warning
-
-
-def in_container() -> bool:
-    """Docker's marker file: this process runs inside a container."""
-    return Path("/.dockerenv").exists()

@@ -9,9 +9,10 @@ import socket
 from collections.abc import Iterator
 from typing import Any
 
-from organizer.config_safety import api_exposure_line, in_container
+from organizer.config_safety import api_exposure_line
 from organizer.errors import ConfigError
 from organizer.settings import Settings
+from organizer.store.volume import inside_container
 
 log = logging.getLogger("organizer.api")
 # uvicorn lets in-flight requests finish for this long, then cancels them; with the
@@ -91,7 +92,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
     app = create_app(settings, live)
     watching = asyncio.create_task(live.watch(stop), name="canon-watch")
     log.info("api listening on http://%s:%s", settings.api_host, settings.api_port)
-    exposure = api_exposure_line(settings.api_host, in_container())
+    exposure = api_exposure_line(settings.api_host, inside_container(settings.db_path))
     if exposure is not None:
         log.log(exposure[0], "%s", exposure[1])
     try:
