@@ -10,13 +10,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from organizer.bot import polling
+from organizer.settings import Settings
 from organizer.store import heartbeats
+from organizer.store.db import connect
 from tests.bot.conftest import ALICE, TOKEN, RunningBot
 from tests.fakes.telegram_edge import MIXED
+from tests.fakes.telegram_server import FakeTelegram
 
 SOAK_S = float(os.environ.get("ORGANIZER_SOAK_S", "12"))
 
@@ -111,3 +116,29 @@ async def test_429_waits_as_long_as_telegram_asks(running_bot: RunningBot) -> No
         r["method"] == "getUpdates" for r in tg.requests[-1:]), timeout=5)
     reply = await running_bot.say(ALICE, "оплатить счёт", timeout=15)
     assert "оплатить счёт" in str(reply["text"])
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "organizer-test.invalid:8081"])
+async def test_connect_and_dns_failures_are_retried_from_the_start(
+        bot_settings: Settings, tg: FakeTelegram, host: str) -> None:
+    from organizer.daemons import bot
+    from tests.api.support import free_port
+
+    dead = replace(bot_settings, telegram_api_base="http://" + host.format(port=free_port()))
+    stop = asyncio.Event()
+    task = asyncio.create_task(bot.serve(dead, stop))
+
+    def receive() -> dict[str, Any]:
+        conn = connect(dead.db_path)
+        try:
+            beat = heartbeats.read_all(conn).get("bot")
+        finally:
+            conn.close()
+        return beat["detail"]["receive"] if beat else {}
+
+    failing = await tg.wait_for_async(lambda: receive().get("failing_since") and receive(), 20)
+    assert str(failing["error"]).startswith("network: ") and not task.done()
+    await asyncio.sleep(2)  # more failed attempts: still running, still failing
+    assert not task.done() and receive()["failing_since"] == failing["failing_since"]
+    stop.set()
+    await asyncio.wait_for(task, 10)

@@ -78,10 +78,6 @@ def event_body(task: Row, lang: str = "ru") -> Row:
     return body
 
 
-def in_sync(task: Row, link: Row | None) -> bool:
-    return plan(task, link, "") is None
-
-
 def plan(task: Row, link: Row | None, calendar_id: str, lang: str = "ru") -> Action | None:
     """The one call that brings the calendar in line with `task`, or None when it already is."""
     version = int(task["version"])

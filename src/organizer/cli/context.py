@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -17,7 +17,6 @@ from organizer.errors import OrganizerError
 if TYPE_CHECKING:
     from organizer.settings import Settings
 
-T = TypeVar("T")
 
 _state: dict[str, Any] = {"env_file": Path(".env")}
 
@@ -100,8 +99,3 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
     print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row in text_rows:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-
-
-def run_checked(func: Callable[[], T]) -> T:
-    with errors_to_exit():
-        return func()
