@@ -32,6 +32,7 @@ DEFAULTS: dict[str, str] = {
     "TELEGRAM_API_BASE": TELEGRAM_PUBLIC_API,
     "TG_LONGPOLL_SEC": "30",
     "TG_HTTP_READ_TIMEOUT": "40",
+    "TG_RECEIVE_STALE_SEC": "120",
     "TG_ALLOWED_USER_IDS": "",
     "DEFAULT_TZ": "Europe/Moscow",
     "DEFAULT_LANG": "ru",
@@ -63,6 +64,7 @@ class Settings:
     telegram_api_base: str
     tg_longpoll_sec: int
     tg_http_read_timeout: int
+    tg_receive_stale_sec: int
     tg_allowed_user_ids: tuple[int, ...]
     default_tz: str
     google_calendar_id: str | None
@@ -192,6 +194,7 @@ def load_settings(
         telegram_api_base=_url(get, "TELEGRAM_API_BASE"),
         tg_longpoll_sec=longpoll,
         tg_http_read_timeout=read_timeout,
+        tg_receive_stale_sec=_int(get, "TG_RECEIVE_STALE_SEC", low=1, high=24 * 3600),
         tg_allowed_user_ids=_user_ids(get("TG_ALLOWED_USER_IDS")),
         default_tz=_zone(get("DEFAULT_TZ")),
         google_calendar_id=calendar_id,
