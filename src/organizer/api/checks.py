@@ -162,7 +162,8 @@ def worker(beats: dict[str, dict[str, Any]], now: datetime, settings: Settings) 
     if since:
         failing = max(0.0, (now - _parse(since)).total_seconds())
         status = FAIL if failing > settings.tg_receive_stale_sec else DEGRADED_STATUS
-        return Check(status, f"reminders undeliverable for {_age(failing)}: "
+        shown = f"{failing:.0f} s" if failing < 600 else _age(failing)
+        return Check(status, f"reminders undeliverable for {shown}: "
                      f"{detail.get('reminders_error') or 'Telegram is failing'}",
                      {**alive.detail, "reminders_failing_s": round(failing)})
     since = detail.get("calendar_failing_since")
