@@ -8,6 +8,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from organizer.settings import Settings
 from organizer.store import heartbeats
 from tests.api.support import Get
@@ -21,25 +23,21 @@ def ago(seconds: float) -> str:
     return (datetime.now(UTC) - timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_reminders_undeliverable_past_the_threshold_fail_naming_the_cause(
-        healthy: Settings, db: sqlite3.Connection, fetch: Get) -> None:
-    worker_beat(db, reminders_undeliverable_since=ago(140),
+@pytest.mark.parametrize(("failing_s", "code", "status", "reason"), [
+    (140, 503, "fail",
+     r"reminders undeliverable for 14\d s: Telegram answered 502 Bad Gateway"),
+    (20, 200, "degraded",
+     r"reminders undeliverable for 2\d s: Telegram answered 502 Bad Gateway"),
+])
+def test_reminders_undeliverable_are_degraded_then_fail_naming_the_cause(
+        healthy: Settings, db: sqlite3.Connection, fetch: Get, failing_s: int, code: int,
+        status: str, reason: str) -> None:
+    worker_beat(db, reminders_undeliverable_since=ago(failing_s),
                 reminders_error="Telegram answered 502 Bad Gateway")
     answer = fetch(healthy)
     worker = answer.json()["checks"]["worker"]
-    assert answer.status_code == 503 and worker["status"] == "fail"
-    assert re.fullmatch(r"reminders undeliverable for 14\d s: Telegram answered 502 Bad Gateway",
-                        worker["reason"])
-
-
-def test_reminders_undeliverable_for_a_moment_are_degraded(
-        healthy: Settings, db: sqlite3.Connection, fetch: Get) -> None:
-    worker_beat(db, reminders_undeliverable_since=ago(20),
-                reminders_error="Telegram unreachable (connection cut)")
-    answer = fetch(healthy)
-    worker = answer.json()["checks"]["worker"]
-    assert answer.status_code == 200 and worker["status"] == "degraded"
-    assert worker["reason"].startswith("reminders undeliverable for 2")
+    assert (answer.status_code, worker["status"]) == (code, status)
+    assert re.fullmatch(reason, worker["reason"])
 
 
 def test_calendar_calls_failing_long_are_degraded_and_a_short_blip_is_not(
