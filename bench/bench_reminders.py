@@ -1,7 +1,7 @@
 """Reminder throughput: a real `organizer worker` process, its shared Telegram sender, and
 the local Bot API keeping Telegram's limits (30 messages/s per bot, 1/s per chat).
 
-500 reminders (quick: 200) fall due in the same minute for 50 chats (quick: 20). Measured
+500 reminders (quick: 250) fall due in the same minute for 50 chats. Measured
 off the server's clock: messages accepted per second from the first to the last, as a
 ratio of Telegram's 30/s (target >= 0.9), the 429s the server gave for flooding
 (target 0) and messages sent twice or lost (target 0).
@@ -40,7 +40,7 @@ def run(quick: bool) -> dict[str, Any]:
     from organizer.settings import load_settings
     from organizer.store.db import connect
 
-    total, chats = (200, 20) if quick else (500, 50)
+    total, chats = (250, 50) if quick else (500, 50)
     server = FakeTelegram(tokens=[TOKEN]).start()
     server.send_limits.configure(per_s=TELEGRAM_PER_S, per_chat_s=1.0)
     work = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
