@@ -9,15 +9,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from time import sleep
 
+import httpx
 import pytest
 
 from organizer.app.tasks import TaskService
 from organizer.canon import load_canon
 from organizer.reminders.loop import Reminders
 from organizer.store.db import connect
-from organizer.telegram import BotSender
+from organizer.telegram import BotSender, SendFailed
 from tests.fakes.telegram_server import FakeTelegram
-from tests.worker.conftest import TOKEN, Clock, MakeSettings
+from tests.worker.conftest import TOKEN, UNPACED, Clock, MakeSettings
 from tests.worker.helpers import add, types
 
 CHATS = 50
@@ -128,3 +129,37 @@ def test_a_revoked_token_is_a_configuration_failure_and_loses_nothing(
     reminders.step()
     assert len(tg.sent) == 1 and len(types(conn, "reminder.")) == 1
 
+
+
+def test_a_hung_answer_counts_as_sent_and_is_never_sent_again(
+        make_settings: MakeSettings, tg: FakeTelegram, clock: Clock) -> None:
+    settings = make_settings(GOOGLE_CALENDAR_ID="", TELEGRAM_BOT_TOKEN=TOKEN,
+                             TELEGRAM_API_BASE=tg.base_url)
+    canon = load_canon(settings.canon_path)
+    conn = connect(settings.db_path)
+    sender = BotSender(settings.telegram_api_base, TOKEN, pacer=UNPACED(),
+                       timeout=httpx.Timeout(0.5, connect=5.0))
+    try:
+        reminders = Reminders(settings, conn, sender, clock=clock, canon=lambda: canon)
+        add(TaskService(conn, clock), "первое")
+        clock.now = at("10:00")
+        tg.hang_next(1, seconds=1.5, method="sendMessage")  # past the read timeout
+        assert reminders.step() == 0.0
+        tg.wait_sent(1)
+        for _ in range(3):
+            reminders.step()
+        assert len(tg.calls("sendMessage")) == 1 and len(types(conn, "reminder.")) == 1
+    finally:
+        sender.close()
+        conn.close()
+
+
+def test_a_name_that_does_not_resolve_is_retried_and_named_without_the_token() -> None:
+    sender = BotSender("http://bot-api.invalid", TOKEN, pacer=UNPACED())
+    try:
+        with pytest.raises(SendFailed) as failed:
+            sender.send(111, "x")
+    finally:
+        sender.close()
+    assert str(failed.value) == "Telegram unreachable (cannot connect: DNS failure or refused)"
+    assert failed.value.retry_after is not None and not failed.value.config

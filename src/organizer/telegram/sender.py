@@ -149,7 +149,7 @@ def _kind(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.ConnectTimeout):
         return "connect timeout"
     if isinstance(exc, httpx.ConnectError):
-        return "cannot connect (DNS or refused)"
+        return "cannot connect: DNS failure or refused"
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
         return "connection cut"
     return type(exc).__name__
