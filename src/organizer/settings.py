@@ -69,6 +69,7 @@ class Settings:
     telegram_api_base: str
     tg_longpoll_sec: int
     tg_http_read_timeout: int
+    tg_receive_stale_sec: int
     tg_allowed_user_ids: tuple[int, ...]
     default_tz: str
     google_calendar_id: str | None
@@ -85,7 +86,6 @@ class Settings:
     ops_admin_chat_id: int | None
     google_calendar_timeout_sec: int = 10
     default_lang: str = "ru"  # replies and reminders for people Telegram gives no en/ru code for
-    tg_receive_stale_sec: int = 120  # getUpdates failing longer than this: the bot check fails
 
     @property
     def calendar_configured(self) -> bool:
@@ -178,6 +178,7 @@ def load_settings(
         telegram_api_base=_url(get, "TELEGRAM_API_BASE"),
         tg_longpoll_sec=longpoll,
         tg_http_read_timeout=read_timeout,
+        tg_receive_stale_sec=_int(get, "TG_RECEIVE_STALE_SEC", low=1, high=24 * 3600),
         tg_allowed_user_ids=_user_ids(get("TG_ALLOWED_USER_IDS")),
         default_tz=_zone(get("DEFAULT_TZ")),
         google_calendar_id=calendar_id,
@@ -196,7 +197,6 @@ def load_settings(
         ops_admin_chat_id=_chat_id(admin_chat),
         google_calendar_timeout_sec=_int(get, "GOOGLE_CALENDAR_TIMEOUT_SEC", low=1, high=120),
         default_lang=_choice(get, "DEFAULT_LANG", ("ru", "en")),
-        tg_receive_stale_sec=_int(get, "TG_RECEIVE_STALE_SEC", low=10, high=7 * 24 * 3600),
     )
 
 

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from organizer.bot.replies import task_when
 from organizer.canon import load_canon
 from organizer.reminders.loop import Reminders
-from organizer.reminders.telegram import TelegramSender
 from organizer.store.db import connect
+from organizer.telegram import BotSender
 from tests.bot.conftest import ALICE, BOB, MALLORY, TOKEN, RunningBot
 
 
@@ -34,7 +34,7 @@ async def remind(bot: RunningBot, task: dict[str, Any]) -> dict[str, Any]:
 
     def step() -> None:
         conn = connect(settings.db_path)
-        sender = TelegramSender(settings.telegram_api_base, TOKEN)
+        sender = BotSender(settings.telegram_api_base, TOKEN)
         try:
             Reminders(settings, conn, sender, clock=lambda: due, canon=lambda: canon).step()
         finally:

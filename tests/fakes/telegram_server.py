@@ -57,6 +57,8 @@ and drive it over HTTP (JSON bodies, JSON answers):
                            "seconds": 3, "method": null}
     POST /_test/block     {"chat_id": 42}
     POST /_test/reset     forget updates, messages, requests and faults
+    POST /_test/sendlimits, /_test/sendfaults, GET /_test/sendstats: sendMessage's
+                          limits and edge faults (tests/fakes/telegram_sendlimits.py)
     GET  /_test/health    {"ok": true}
 """
 
@@ -76,6 +78,8 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes import telegram_control, telegram_edge
+from tests.fakes.telegram_sendlimits import SendLimits
+from tests.fakes.telegram_sendlimits import add_routes as add_send_routes
 
 Json = dict[str, Any]
 MAX_TEXT = 4096
@@ -180,6 +184,8 @@ class FakeTelegram:
             # The language_code each user's Telegram app reports (default "ru");
             # None: the field is left out, as Telegram may do.
             self.language_codes: dict[int, str | None] = {}
+            # sendMessage's limits and edge faults (tests/fakes/telegram_sendlimits.py)
+            self.send_limits = SendLimits()
 
     def start(self) -> FakeTelegram:
         ready = threading.Event()
@@ -455,6 +461,7 @@ class FakeTelegram:
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         telegram_control.add_routes(app, self)
+        add_send_routes(app, lambda: self.send_limits)
         return app
 
     async def _params(self, request: web.Request) -> Json:
@@ -506,6 +513,12 @@ class FakeTelegram:
                     return answer
             else:
                 await asyncio.sleep(fault.seconds)
+        if method.lower() == "sendmessage":  # through the send limits and edge faults
+            return await self.send_limits.serve(request, params,
+                                                lambda: self._answer(token, method, params))
+        return await self._answer(token, method, params)
+
+    async def _answer(self, token: str, method: str, params: Json) -> web.Response:
         handler = getattr(self, "_m_" + method.lower(), None)
         if handler is None:
             return _envelope_error(ApiError(404, "Not Found"))

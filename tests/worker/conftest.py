@@ -15,9 +15,9 @@ from organizer.app.database import migrate
 from organizer.app.tasks import TaskService
 from organizer.canon import load_canon
 from organizer.reminders.loop import Reminders
-from organizer.reminders.telegram import TelegramSender
 from organizer.settings import Settings, load_settings
 from organizer.store.db import connect
+from organizer.telegram import BotSender, Pacer
 from tests.fakes.calendar_server import CalendarServer, make_service_account
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -101,6 +101,10 @@ def service(conn: sqlite3.Connection, clock: Clock) -> TaskService:
 
 
 TOKEN = "123456789:AAreminder-test-token-0123456789ab"
+
+
+def UNPACED() -> Pacer:  # noqa: N802 - reads as a constant at the call site
+    return Pacer(per_s=10_000.0, per_chat_s=0.0)
 World = tuple[Reminders, TaskService, sqlite3.Connection]
 
 
@@ -119,7 +123,8 @@ def world(make_settings: MakeSettings, tg: FakeTelegram, clock: Clock,
                              TELEGRAM_API_BASE=tg.base_url, **env)
     canon = load_canon(settings.canon_path)
     conn = connect(settings.db_path)
-    sender = TelegramSender(settings.telegram_api_base, TOKEN)
+    # no pacing here: these tests are about what is sent; test_send_limits paces
+    sender = BotSender(settings.telegram_api_base, TOKEN, pacer=UNPACED())
     yield (Reminders(settings, conn, sender, clock=clock, canon=lambda: canon),
            TaskService(conn, clock), conn)
     sender.close()

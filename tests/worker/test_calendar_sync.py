@@ -209,16 +209,16 @@ def test_the_owner_is_told_once_that_the_calendar_cannot_hold_the_task(
 ) -> None:
     from organizer.canon import load_canon
     from organizer.reminders.loop import Reminders
-    from organizer.reminders.telegram import TelegramSender
+    from organizer.telegram import BotSender
     from tests.fakes.telegram_server import FakeTelegram
-    from tests.worker.conftest import TOKEN
+    from tests.worker.conftest import TOKEN, UNPACED
 
     add(service, "салют", day="9999-12-31", at="23:59")
     add(service, "позвонить маме")
     drain(make_sync(settings, conn, clock))
     canon = load_canon(settings.canon_path)
     with FakeTelegram(tokens=[TOKEN]) as tg:
-        sender = TelegramSender(tg.base_url, TOKEN)
+        sender = BotSender(tg.base_url, TOKEN, pacer=UNPACED())
         try:
             for _ in range(2):  # a second pass, and a restarted worker, say nothing more
                 reminders = Reminders(settings, conn, sender, clock=clock, canon=lambda: canon)

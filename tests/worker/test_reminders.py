@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime, time
+from time import sleep
 from typing import Any
 
 import pytest
@@ -153,9 +154,11 @@ def test_telegram_errors_retry_later_or_give_up_once(world: World, tg: FakeTeleg
     add(service, "первое")
     clock.now = at("07:00")
     tg.fail_next(1, status=429, method="sendMessage")
-    assert reminders.step() == 1.0  # Telegram's retry_after
+    assert reminders.step() == 1.0  # Telegram's retry_after ...
+    assert 0 < reminders.step() <= 1.0  # ... holds that chat: nothing is sent meanwhile
+    sleep(reminders.sender.chat_delay(111))
     tg.fail_next(1, status=502, method="sendMessage")
-    assert reminders.step() == 5.0
+    assert 0.75 <= reminders.step() <= 1.25  # the first backoff, with jitter
     assert tg.sent == [] and types(conn, "reminder.") == []
     reminders.step()
     assert len(tg.sent) == 1
@@ -167,5 +170,6 @@ def test_telegram_errors_retry_later_or_give_up_once(world: World, tg: FakeTeleg
     assert len(tg.sent) == 1
     assert len(tg.calls("sendMessage")) == 4  # 429, 502, sent, refused — nothing more
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert len(warnings) == 1 and "bot was blocked" in warnings[0]
-    assert TOKEN not in warnings[0]
+    assert [w for w in warnings if "bot was blocked" in w] == [warnings[-1]]
+    assert "cannot be delivered: Telegram answered 502" in warnings[0]
+    assert not any(TOKEN in w for w in warnings)

@@ -146,7 +146,7 @@ class HealthProbe:
 
         steps: dict[str, Callable[[], Check]] = {
             "calendar": lambda: checks.calendar(conn, settings),
-            "worker": lambda: checks.heartbeat(beats(), "worker", now),
+            "worker": lambda: checks.worker(beats(), now, settings),
             "bot": lambda: checks.bot(beats(), now, settings, off=self.bot_off),
             "projector_lag": lambda: checks.projector_lag(conn),
             "backup": lambda: checks.backup(conn, settings, now),

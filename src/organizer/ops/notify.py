@@ -1,7 +1,7 @@
 """Send the daily check's summary to the admin chat through the Bot API.
 
-The token is part of the URL; it never appears in what this module prints or
-raises (httpx errors carry the URL, so only their class and status are kept).
+The sending is the worker's adapter (organizer.telegram.BotSender): the same
+fault handling and pacing; the token never appears in what this module raises.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from organizer.ops.model import CheckResult
 from organizer.settings import Settings
 
 MAX_TEXT = 4000
+ATTEMPTS = 3  # a one-off message: a few short retries, then one line
 
 
 class NotifyError(OrganizerError):
@@ -25,22 +26,21 @@ def summary(title: str, results: list[CheckResult]) -> str:
 
 
 def send(settings: Settings, text: str, timeout: float = 10.0) -> None:
-    """sendMessage to OPS_ADMIN_CHAT_ID; NotifyError / ConfigError with a token-free reason."""
+    """sendMessage to OPS_ADMIN_CHAT_ID through the shared adapter (organizer.telegram), with a
+    few short retries; NotifyError / ConfigError with a token-free one-line reason."""
     import httpx
+
+    from organizer.telegram import BotSender, SendFailed
 
     if not settings.telegram_bot_token:
         raise ConfigError("--notify needs TELEGRAM_BOT_TOKEN; set it or drop --notify")
     if settings.ops_admin_chat_id is None:
         raise ConfigError("--notify needs OPS_ADMIN_CHAT_ID (the admin's chat id); set it")
-    url = f"{settings.telegram_api_base.rstrip('/')}/bot{settings.telegram_bot_token}/sendMessage"
+    sender = BotSender(settings.telegram_api_base, settings.telegram_bot_token,
+                       timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
     try:
-        response = httpx.post(url, data={"chat_id": str(settings.ops_admin_chat_id),
-                                         "text": text}, timeout=timeout)
-    except httpx.HTTPError as exc:
-        raise NotifyError(f"Bot API not reachable ({type(exc).__name__})") from None
-    if response.status_code != 200:
-        try:
-            said = str(response.json().get("description", ""))
-        except ValueError:
-            said = ""
-        raise NotifyError(f"Bot API answered {response.status_code} {said}".rstrip())
+        sender.deliver(settings.ops_admin_chat_id, text, attempts=ATTEMPTS)
+    except SendFailed as exc:
+        raise NotifyError(f"the summary was not sent: {exc}") from None
+    finally:
+        sender.close()

@@ -13,10 +13,10 @@ from organizer.domain.users import lead_minutes, reply_language
 from organizer.reminders import plan
 from organizer.reminders.missed import MissedOccurrences
 from organizer.reminders.notices import tell_owners
-from organizer.reminders.telegram import SendFailed
 from organizer.settings import Settings
 from organizer.store.db import transaction
 from organizer.store.events import EventStore
+from organizer.telegram import SendFailed
 
 if TYPE_CHECKING:
     from organizer.canon import Canon
@@ -26,20 +26,27 @@ BATCH = 100
 # A task is due for its reminder once due_at - the owner's lead time (else the
 # global one) has come; due_at is whole seconds, so comparing with `now + lead`
 # cut to whole seconds is exact.
+# Round robin over the owners (`turn`: a chat's 1st, 2nd, ... due reminder), so that
+# a batch reaches as many chats as it can: Telegram takes one message a second per
+# chat but about thirty a second overall.
 _DUE_SQL = """
-SELECT t.id, t.owner, t.number, t.title, t.due_at, u.tz, u.lang, u.tg_lang, u.lead_min
-FROM tasks t LEFT JOIN users u ON u.id = t.owner
-WHERE t.status = 'open' AND t.due_at IS NOT NULL
-  AND t.due_at <= strftime('%Y-%m-%dT%H:%M:%SZ', :now,
-                           '+' || coalesce(u.lead_min, :lead) || ' minutes')
-  AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
-                  WHERE k.key = 'reminder:' || t.id || ':' || t.due_at)
-ORDER BY t.due_at LIMIT :batch
+SELECT id, owner, number, title, due_at, tz, lang, tg_lang, lead_min FROM (
+  SELECT t.id, t.owner, t.number, t.title, t.due_at, u.tz, u.lang, u.tg_lang, u.lead_min,
+         row_number() OVER (PARTITION BY t.owner ORDER BY t.due_at, t.id) AS turn
+  FROM tasks t LEFT JOIN users u ON u.id = t.owner
+  WHERE t.status = 'open' AND t.due_at IS NOT NULL
+    AND t.due_at <= strftime('%Y-%m-%dT%H:%M:%SZ', :now,
+                             '+' || coalesce(u.lead_min, :lead) || ' minutes')
+    AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
+                    WHERE k.key = 'reminder:' || t.id || ':' || t.due_at))
+ORDER BY turn, due_at LIMIT :batch
 """
 
 
 class Sender(Protocol):
     def send(self, chat_id: int, text: str, markup: dict[str, object]) -> bool: ...
+
+    def chat_delay(self, chat_id: int) -> float: ...
 
 
 def stream_of(task_id: str) -> str:
@@ -64,10 +71,18 @@ class Reminders:
         self.canon = canon
         self.sent = 0
         self.last = "none"
+        self.undeliverable_since: datetime | None = None  # the Bot API failing since
+        self.last_error: str | None = None
         self.missed = MissedOccurrences(settings, conn, clock=clock)
 
     def step(self) -> float:
-        """Send what is due now; 0.0 when all went well, else seconds to wait."""
+        """Send what is due now; 0.0 when all went well, else seconds to wait.
+
+        A pass sends at most one message per chat (the sender paces the bot as a
+        whole): a chat's next reminder waits for a later pass, so one busy chat
+        never holds the others up, and nothing is dropped — an unsent reminder is
+        unrecorded and stays due.
+        """
         self.missed.step()  # first, so a repeating task's new occurrence is reminded now
         # "the calendar cannot hold task N", once per task version
         hold = tell_owners(self.conn, self.sender, self.canon, self.settings.default_lang,
@@ -79,6 +94,7 @@ class Reminders:
         rows = self.conn.execute(_DUE_SQL, {
             "now": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
             "lead": settings.reminder_lead_min, "batch": BATCH}).fetchall()
+        later: float | None = None  # the soonest a deferred chat may get its next message
         for task_id, owner, number, title, due_at, tz, chosen, tg_lang, lead in rows:
             task = {"id": task_id, "owner": owner, "number": number, "title": title,
                     "due_at": due_at}
@@ -87,24 +103,54 @@ class Reminders:
             if reminder is None:
                 continue
             if not reminder.skip:
-                canon = self.canon()
-                lang = reply_language(chosen, tg_lang, settings.default_lang)
-                message = plan.text(canon, task, lang, tz or settings.default_tz, now,
-                                    reminder.late)
+                wait = self.sender.chat_delay(int(owner))
+                if wait > 0:
+                    later = wait if later is None else min(later, wait)
+                    continue
                 try:
-                    if not self.sender.send(int(owner), message,
-                                            plan.keyboard(canon, task_id, lang)):
-                        log.warning("reminder for task %s: Telegram's answer never came; "
-                                    "counted as sent", task_id)
+                    self._send(task, reminder.late, tz, chosen, tg_lang, now)
                 except SendFailed as exc:
                     if exc.retry_after is not None:
-                        self.last = f"waiting: {exc}"
+                        self._failing(exc)
                         return exc.retry_after
                     log.warning("reminder for task %s not sent: %s", task_id, exc)
                     reminder = plan.Reminder(reminder.task_id, reminder.owner, reminder.due_at,
                                              reminder.late, skip=True)
+                else:
+                    self._delivering()
             self._record(reminder, now)
-        return 0.0
+        return later or 0.0
+
+    def _send(self, task: dict[str, object], late: bool, tz: str | None, chosen: str | None,
+              tg_lang: str | None, now: datetime) -> None:
+        settings, canon = self.settings, self.canon()
+        lang = reply_language(chosen, tg_lang, settings.default_lang)
+        message = plan.text(canon, task, lang, tz or settings.default_tz, now, late)
+        task_id = str(task["id"])
+        if not self.sender.send(int(str(task["owner"])), message,
+                                plan.keyboard(canon, task_id, lang)):
+            log.warning("reminder for task %s: Telegram's answer never came or was unreadable; "
+                        "counted as sent", task_id)
+
+    def _failing(self, exc: SendFailed) -> None:
+        """The Bot API did not take a reminder: remembered for the heartbeat, logged once."""
+        self.last = f"waiting: {exc}"
+        if exc.flood:
+            return  # pacing, not an outage
+        if exc.config and self.last_error != str(exc):
+            log.error("reminders cannot be delivered: %s", exc)
+        elif self.undeliverable_since is None:
+            log.warning("reminders cannot be delivered: %s; retrying with backoff", exc)
+        if self.undeliverable_since is None:
+            self.undeliverable_since = self.clock()
+        self.last_error = str(exc)
+
+    def _delivering(self) -> None:
+        if self.undeliverable_since is not None:
+            log.info("reminders are delivered again (failing since %s)",
+                     self.undeliverable_since.isoformat(timespec="seconds"))
+        self.undeliverable_since = None
+        self.last_error = None
 
     def _record(self, reminder: plan.Reminder, now: datetime) -> None:
         key = plan.key(reminder.task_id, reminder.due_at)

@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from organizer.domain.users import reply_language
-from organizer.reminders.telegram import SendFailed
 from organizer.store.db import transaction
 from organizer.store.events import EventStore
 from organizer.store.projections import unsyncable_untold
+from organizer.telegram import SendFailed
 
 if TYPE_CHECKING:
     from organizer.canon import Canon

@@ -20,6 +20,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from organizer.app import calendar_mode as cm
@@ -70,6 +71,7 @@ class CalendarSync:
         self.next_sweep = 0.0
         self.retry_s = RETRY_FIRST_S
         self.outage: str | None = None
+        self.outage_since: datetime | None = None  # for the heartbeat: calls failing since
         self.trial = False  # probed fine after DEGRADED; CONFIGURED once a write works
         self.last_sync = "none"
         if not settings.calendar_configured:
@@ -99,7 +101,10 @@ class CalendarSync:
 
     def status(self) -> dict[str, Any]:
         return {"calendar_mode": self.mode, "last_sync": self.last_sync,
-                "checkpoint": follower.position(self.conn, NAME), "outage": self.outage}
+                "checkpoint": follower.position(self.conn, NAME), "outage": self.outage,
+                "calendar_failing_since": (None if self.outage_since is None else
+                                           self.outage_since.astimezone(UTC)
+                                           .strftime("%Y-%m-%dT%H:%M:%SZ"))}
 
     # -- probing and mode ----------------------------------------------------
 
@@ -159,6 +164,7 @@ class CalendarSync:
     def _outage_started(self, reason: str) -> None:
         if self.outage is None:
             log.warning("calendar unavailable: %s; retrying with backoff", reason)
+            self.outage_since = self.clock()
         self.outage = reason
         self._schedule_sweep(now=time.monotonic() + self.retry_s)
         self.retry_s = min(RETRY_MAX_S, self.retry_s * 2)
@@ -167,6 +173,7 @@ class CalendarSync:
         if self.outage is not None:
             log.info("calendar reachable again")
         self.outage = None
+        self.outage_since = None
         self.retry_s = RETRY_FIRST_S
 
     # -- following the log ---------------------------------------------------

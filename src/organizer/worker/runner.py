@@ -30,6 +30,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class Worker:
     """`run(stop)` blocks until `stop` is set; `status()` is what the heartbeat says."""
 
@@ -82,6 +86,10 @@ class Worker:
             detail.update(self.calendar.status())
         detail["reminders"] = (f"off: {self.reminders_off}" if self.reminders_off
                                else getattr(self.reminders, "last", "starting"))
+        since = getattr(self.reminders, "undeliverable_since", None)
+        if since is not None:  # read by /health's worker check (organizer.api.checks.worker)
+            detail["reminders_undeliverable_since"] = _stamp(since)
+            detail["reminders_error"] = self.reminders.last_error
         return detail
 
     def _beat(self, conn: Any) -> None:
@@ -138,7 +146,7 @@ class Worker:
     def _reminder_loop(self, stop: threading.Event) -> None:
         from organizer.canon import LiveCanon
         from organizer.reminders.loop import Reminders
-        from organizer.reminders.telegram import TelegramSender
+        from organizer.telegram import BotSender
 
         if self.canon is None:  # once: a restarted loop keeps the one watcher
             self.canon = LiveCanon(self.settings.canon_path)
@@ -149,8 +157,8 @@ class Worker:
         sender = self.sender
         if sender is None:
             assert self.settings.telegram_bot_token is not None
-            sender = TelegramSender(self.settings.telegram_api_base,
-                                    self.settings.telegram_bot_token)
+            sender = BotSender(self.settings.telegram_api_base,
+                               self.settings.telegram_bot_token)
         try:
             self.reminders = Reminders(self.settings, conn, sender, clock=self.clock,
                                        canon=lambda: canon.current)
