@@ -16,7 +16,7 @@ from organizer.ops import logscan
 from organizer.ops.baseline import drift_verdict
 from organizer.ops.model import CheckResult, Status, Verdict, fail, ok, warn, worst
 from organizer.ops.runner import Check, run_checks
-from organizer.ops.runtime import Runtime, get_health
+from organizer.ops.runtime import LogsNotVisible, Runtime, get_health
 
 LOG_LINES = 120
 BACKUP_MAX_AGE_H = 26.0
@@ -73,7 +73,11 @@ def health_verdict(runtime: Runtime, timeout: float) -> Verdict:
 
 
 def logs_verdict(runtime: Runtime, daemon: str) -> Verdict:
-    return logscan.classify(runtime.log_tail(daemon, LOG_LINES)).verdict()
+    try:
+        lines = runtime.log_tail(daemon, LOG_LINES)
+    except LogsNotVisible as exc:
+        return warn(str(exc))
+    return logscan.classify(lines).verdict()
 
 
 def backup_verdict(runtime: Runtime, create: bool, probe: Once,
