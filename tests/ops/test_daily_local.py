@@ -110,3 +110,16 @@ def test_plain_output_without_a_tty(deployment: Settings) -> None:
     result = CliRunner().invoke(app, ["ops", "daily-check", "--no-backup"])
     assert "\x1b[" not in result.stdout and "│" not in result.stdout
     assert result.stdout.splitlines()[1].split() == ["check", "status", "reason"]
+
+
+def test_a_bot_log_full_of_getupdates_warnings_is_not_ok(deployment: Settings) -> None:
+    failing = [f"2026-02-22T10:00:{i:02d}.000Z WARNING bot getUpdates failed (ClientDecodeError: "
+               f"502 Bad Gateway); retrying in {i % 5 + 1}.0 s" for i in range(30)]
+    (deployment.log_dir / "bot.log").write_text(
+        "\n".join([LINE.format(d="bot")] * 90 + failing) + "\n")
+    _, record = daily("--no-backup")
+    bot = by_name(record)["bot_logs"]
+    assert bot["status"] == "WARN"
+    assert bot["reason"].startswith("repeated x30 in 120 lines: getUpdates failed "
+                                    "(ClientDecodeError: 502 Bad Gateway)")
+    assert by_name(record)["worker_logs"]["status"] == "OK"
