@@ -103,13 +103,13 @@ def show_journal(
     from organizer.ops import journal
     from organizer.ops.render import render
 
-    pick_runtime(runtime)
+    stack = _stack_journal() if pick_runtime(runtime) == "compose" else []
     with context.errors_to_exit():
         path = journal_path(journal_file)
-        records = journal.read(path)
+        records = _merged(journal.read(path), stack)
         if mark_stable:
             _mark_stable(path, records)
-            records = journal.read(path)
+            records = _merged(journal.read(path), stack)
     if as_json:
         context.print_json({"journal": str(path), "records": records})
         return
@@ -119,6 +119,23 @@ def show_journal(
         print(f"written {output} ({len(records)} records from {path})")
     else:
         sys.stdout.write(text)
+
+
+def _stack_journal() -> list[dict[str, Any]]:
+    """The stack's records (the worker's scheduled checks, on the volume); [] when unreadable."""
+    from organizer.cli.ops_support import build_runtime
+    from organizer.errors import OrganizerError
+
+    try:
+        return list(build_runtime("compose").stack_journal())
+    except (OrganizerError, ValueError) as exc:
+        print(f"the stack's journal (scheduled checks) not read: {exc}", file=sys.stderr)
+        return []
+
+
+def _merged(records: list[dict[str, Any]], stack: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The host's records and the stack's, in time order (the host's first on a tie)."""
+    return sorted(records + stack, key=lambda r: str(r.get("at", ""))) if stack else records
 
 
 def _mark_stable(path: Path, records: list[dict[str, Any]]) -> None:
