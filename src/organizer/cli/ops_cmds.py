@@ -63,6 +63,7 @@ def daily_check(
 ) -> None:
     """Run the journal's daily checks concurrently and record "Day N" in the journal; exit 1 on FAIL.
 
+    With OPS_PING_URL set it pings it (healthchecks.io): /start, then success or /fail.
     Example: organizer ops daily-check --notify
     """
     from organizer.ops.daily_run import notify_admin, perform, title
