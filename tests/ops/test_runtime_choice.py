@@ -183,7 +183,7 @@ def test_ops_journal_on_the_host_shows_the_scheduled_checks_kept_on_the_volume(
     code, out, err = invoke("ops", "journal")
     assert code == 0, err
     assert "- Date (UTC): 2026-03-01T09:00:00Z" in out
-    assert "### Day ? — 2026-03-02\n- API health: OK\n- Checked at: 2026-03-02T06:30:00Z, " \
+    assert "### Day 2 — 2026-03-02\n- API health: OK\n- Checked at: 2026-03-02T06:30:00Z, " \
            "overall WARN" in out
     execs = [c for c in calls(docker_log) if "exec" in c]
     assert [c[c.index("exec"):] for c in execs] == [[

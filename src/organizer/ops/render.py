@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from organizer.ops import journal
+from organizer.ops.daily import day_number
 
 GOAL = ("Цель: зафиксировать рабочий прод-контур и вести наблюдение 7–14 дней "
         "без функциональных изменений.")
@@ -141,6 +143,8 @@ def render(records: list[dict[str, Any]]) -> str:
     last = max((d.get("n") or 0 for d in days), default=14)
     out += [f"## Daily checks (Day 1..{max(14, last)})"]
     for record in days:
+        if record.get("n") is None:  # a check that could not see the baseline (in the stack)
+            record = {**record, "n": day_number(records, date.fromisoformat(record["date"]))}
         out += day(record)
     out += ["", "## Incidents and actions"]
     for record in (r for r in records if r["kind"] == "incident"):
