@@ -80,3 +80,22 @@ def test_a_dead_monitor_is_one_warning_and_the_check_still_decides(env: dict[str
     warned = [line for line in run.stderr.splitlines() if "ping failed" in line]
     assert warned == ["OPS_PING_URL start ping failed (HTTP 503); the daily check goes on"]
     assert "0f3c9d2e" not in run.stderr
+
+
+def test_a_hung_monitor_costs_the_timeout_and_one_warning(caplog: pytest.LogCaptureFixture,
+                                                          ) -> None:
+    import socket
+
+    from organizer.ops.model import Status
+    from organizer.ops.ping import TIMEOUT_S, Pinger
+
+    assert TIMEOUT_S <= 5
+    with socket.socket() as hung:  # accepts connections (the backlog) and never answers
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)
+        pinger = Pinger(f"http://127.0.0.1:{hung.getsockname()[1]}/ping/x", timeout=0.3)
+        pinger.start()
+        pinger.finish(Status.OK, "summary")
+    assert pinger.failed == "start: ReadTimeout"
+    assert [r.getMessage() for r in caplog.records] == [
+        "OPS_PING_URL start ping failed (ReadTimeout); the daily check goes on"]
