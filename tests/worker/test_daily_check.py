@@ -168,3 +168,17 @@ def test_due_at_the_hour_and_after_a_downtime_the_same_day(
     (record,) = day_records(journal_path)
     assert record["scheduled_for"] == "2026-03-02"
     assert json.loads(journal_path.read_text().splitlines()[-1])["kind"] == "day"
+
+
+def test_after_organizer_run_the_worker_writes_the_journal_the_ops_commands_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from organizer.cli.ops_support import journal_path as cli_journal
+    from organizer.worker.daily_check import journal_file
+
+    monkeypatch.delenv("ORGANIZER_JOURNAL", raising=False)
+    monkeypatch.delenv("ORGANIZER_COMPOSE_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert journal_file() == cli_journal(None) == tmp_path / "ops" / "journal" / "journal.jsonl"
+    monkeypatch.setenv("ORGANIZER_COMPOSE_DIR", str(tmp_path / "deploy-tree"))
+    assert journal_file() == cli_journal(None)
