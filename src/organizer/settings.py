@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from organizer.errors import ConfigError
+from organizer.setting_values import clock_time, secret_url
 
 TELEGRAM_PUBLIC_API = "https://api.telegram.org"
 # OPS_PING_URL is a healthchecks.io URL: its uuid is the whole credential.
@@ -215,35 +216,9 @@ def load_settings(
         ops_admin_chat_id=_chat_id(admin_chat),
         google_calendar_timeout_sec=_int(get, "GOOGLE_CALENDAR_TIMEOUT_SEC", low=1, high=120),
         default_lang=_choice(get, "DEFAULT_LANG", ("ru", "en")),
-        ops_daily_check_at=_clock_time(opt("OPS_DAILY_CHECK_AT")),
-        ops_ping_url=_secret_url(opt("OPS_PING_URL"), "OPS_PING_URL"),
+        ops_daily_check_at=clock_time(opt("OPS_DAILY_CHECK_AT")),
+        ops_ping_url=secret_url(opt("OPS_PING_URL"), "OPS_PING_URL"),
     )
-
-
-def _clock_time(value: str | None) -> str | None:
-    """HH:MM (24-hour) as "HH:MM"; None when unset."""
-    if value is None:
-        return None
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ConfigError(f"OPS_DAILY_CHECK_AT={value[:20]!r} is not a time of day; set HH:MM "
-                          "such as 09:30 (in DEFAULT_TZ) or unset it to turn the check off")
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-
-def _secret_url(value: str | None, key: str) -> str | None:
-    """An http(s) URL that is a secret: the error never repeats it."""
-    if value is None:
-        return None
-    try:
-        parsed = urlparse(value)
-        valid = parsed.scheme in ("http", "https") and bool(parsed.hostname)
-    except ValueError:
-        valid = False
-    if not valid:
-        raise ConfigError(f"{key} is not an http(s) URL; set it like "
-                          "https://hc-ping.com/<uuid> or unset it")
-    return value.rstrip("/")
 
 
 def _chat_id(value: str | None) -> int | None:
