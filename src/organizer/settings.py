@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from organizer.config_safety import exposed_host_warning, mask_url
 from organizer.env_file import read_env_file
 from organizer.errors import ConfigError
+from organizer.setting_values import clock_time, secret_url
 
 __all__ = ["exposed_host_warning", "mask_url", "read_env_file"]  # their homes are leaf modules
 
@@ -53,6 +54,8 @@ DEFAULTS: dict[str, str] = {
     "REMINDER_LEAD_MIN": "0",
     "REMINDER_MAX_LATE_MIN": "720",
     "OPS_ADMIN_CHAT_ID": "",
+    "OPS_DAILY_CHECK_AT": "",
+    "OPS_PING_URL": "",
     "GOOGLE_CALENDAR_TIMEOUT_SEC": "10",
 }
 
@@ -86,6 +89,8 @@ class Settings:
     ops_admin_chat_id: int | None
     google_calendar_timeout_sec: int = 10
     default_lang: str = "ru"  # replies and reminders for people Telegram gives no en/ru code for
+    ops_daily_check_at: str | None = None  # HH:MM in default_tz: the worker runs the daily check
+    ops_ping_url: str | None = None  # dead-man's switch (healthchecks.io protocol); a secret
 
     @property
     def calendar_configured(self) -> bool:
@@ -197,6 +202,8 @@ def load_settings(
         ops_admin_chat_id=_chat_id(admin_chat),
         google_calendar_timeout_sec=_int(get, "GOOGLE_CALENDAR_TIMEOUT_SEC", low=1, high=120),
         default_lang=_choice(get, "DEFAULT_LANG", ("ru", "en")),
+        ops_daily_check_at=clock_time(opt("OPS_DAILY_CHECK_AT")),
+        ops_ping_url=secret_url(opt("OPS_PING_URL"), "OPS_PING_URL"),
     )
 
 

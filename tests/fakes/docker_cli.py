@@ -14,6 +14,10 @@ situation:
   (docker 20.10's own words for `docker compose -p ...` and `docker compose version`).
 - `engine-down`: the CLI is there, the engine is not.
 
+With FAKE_DOCKER_DATA set, `docker compose ... exec -T <service> organizer ARGS`
+runs this tree's `organizer ARGS` as the container would, its `/data` being
+that directory (the volume).
+
 `path_without_docker(tmp)` is a PATH on which no `docker` is found at all.
 """
 
@@ -72,7 +76,21 @@ def _answer(scenario: str, argv: list[str]) -> tuple[str, str, int]:
         return (FIX / "compose_version.txt").read_text(), "", 0
     if argv[:1] == ["compose"] and "run" in argv:
         return UP_TO_DATE, "", 0
+    if argv[:1] == ["compose"] and "exec" in argv and os.environ.get("FAKE_DOCKER_DATA"):
+        return _exec(argv[argv.index("exec") + 3:], os.environ["FAKE_DOCKER_DATA"])
     return "", f"fake docker: no answer scripted for {argv}\n", 1
+
+
+def _exec(args: list[str], volume: str) -> tuple[str, str, int]:
+    """`organizer ARGS` inside a service container: /data is the volume directory."""
+    import subprocess
+
+    args = [volume + a[len("/data"):] if a.startswith("/data/") else a for a in args[1:]]
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": src, "DB_PATH": f"{volume}/organizer.db"}
+    done = subprocess.run([sys.executable, "-m", "organizer", *args], env=env,
+                          capture_output=True, text=True, timeout=60)
+    return done.stdout, done.stderr, done.returncode
 
 
 def main() -> int:

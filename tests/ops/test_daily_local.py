@@ -14,25 +14,7 @@ from organizer.cli.main import app
 from organizer.settings import Settings
 from organizer.store.backup import create_backup
 from organizer.store.heartbeats import beat
-
-LINE = "2026-02-22T10:00:00.000Z INFO {d} tick"
-
-
-@pytest.fixture
-def deployment(settings: Settings, db: sqlite3.Connection, env: dict[str, str],
-               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Heartbeats from all three daemons and their log files, as `organizer run` leaves them."""
-    for daemon in ("api", "worker", "bot"):
-        beat(db, daemon)
-    settings.log_dir.mkdir(parents=True)
-    for daemon in ("api", "worker", "bot"):
-        (settings.log_dir / f"{daemon}.log").write_text(LINE.format(d=daemon) + "\n")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("API_PORT", "9")  # nothing listens on the discard port
-    monkeypatch.setenv("ORGANIZER_RUNTIME", "local")
-    monkeypatch.chdir(tmp_path)
-    return settings
+from tests.ops.conftest import LINE
 
 
 def daily(*args: str) -> tuple[int, dict]:
@@ -123,3 +105,16 @@ def test_ops_check_warns_about_an_api_open_to_every_interface(
     result = CliRunner().invoke(app, ["ops", "check", "--json"])
     checks = {c["name"]: c for c in json.loads(result.stdout)}
     assert checks["api_host"]["status"] == "OK"
+
+
+def test_a_bot_log_full_of_getupdates_warnings_is_not_ok(deployment: Settings) -> None:
+    failing = [f"2026-02-22T10:00:{i:02d}.000Z WARNING bot getUpdates failed (ClientDecodeError: "
+               f"502 Bad Gateway); retrying in {i % 5 + 1}.0 s" for i in range(30)]
+    (deployment.log_dir / "bot.log").write_text(
+        "\n".join([LINE.format(d="bot")] * 90 + failing) + "\n")
+    _, record = daily("--no-backup")
+    bot = by_name(record)["bot_logs"]
+    assert bot["status"] == "WARN"
+    assert bot["reason"].startswith("repeated x30 in 120 lines: getUpdates failed "
+                                    "(ClientDecodeError: 502 Bad Gateway)")
+    assert by_name(record)["worker_logs"]["status"] == "OK"

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,32 @@ def test_one_journal_whatever_the_runtime(with_env: Path, docker_log: Path,
     shown = json.loads(out)
     assert shown["journal"] == str(with_env / "ops" / "journal" / "journal.jsonl")
     assert [r["symptom"] for r in shown["records"]] == ["seen from compose", "seen locally"]
+
+
+def test_ops_journal_on_the_host_shows_the_scheduled_checks_kept_on_the_volume(
+        with_env: Path, docker_log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from organizer.ops import journal
+
+    fake_docker("stack", with_env, docker_log, monkeypatch)
+    volume = with_env / "volume"  # what the stack's containers see as /data
+    monkeypatch.setenv("FAKE_DOCKER_DATA", str(volume))
+    host = with_env / "ops" / "journal" / "journal.jsonl"
+    journal.append(host, "baseline", {"git_sha": "abc", "services": ["api"]},
+                   at=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    journal.append(volume / "ops" / "journal.jsonl", "day", {
+        "date": "2026-03-02", "n": None, "runtime": "local", "status": "WARN",
+        "scheduled_for": "2026-03-02", "by": "worker", "notes": "",
+        "checks": [{"name": "health", "label": "API health", "status": "OK", "reason": "ok"}]},
+        at=datetime(2026, 3, 2, 6, 30, tzinfo=UTC))
+    code, out, err = invoke("ops", "journal")
+    assert code == 0, err
+    assert "- Date (UTC): 2026-03-01T09:00:00Z" in out
+    assert "### Day 2 — 2026-03-02\n- API health: OK\n- Checked at: 2026-03-02T06:30:00Z, " \
+           "overall WARN" in out
+    execs = [c for c in calls(docker_log) if "exec" in c]
+    assert [c[c.index("exec"):] for c in execs] == [[
+        "exec", "-T", "worker", "organizer", "ops", "journal", "--journal",
+        "/data/ops/journal.jsonl", "--runtime", "local", "--json"]]
 
 
 def test_parsers_of_docker_failures() -> None:

@@ -63,27 +63,24 @@ def daily_check(
 ) -> None:
     """Run the journal's daily checks concurrently and record "Day N" in the journal; exit 1 on FAIL.
 
+    With OPS_PING_URL set it pings it (healthchecks.io): /start, then success or /fail.
     Example: organizer ops daily-check --notify
     """
-    from organizer.ops import journal
-    from organizer.ops import notify as notifier
-    from organizer.ops.daily import day_record, run_daily
+    from organizer.ops.daily_run import notify_admin, perform, title
 
     with context.errors_to_exit():
         rt = make_runtime(runtime, stale_after)
         path = journal_path(journal_file)
-        records = journal.read(path)
-        results = run_daily(rt, records, create_backup=backup)
-        record = journal.append(path, "day", day_record(results, records, rt.name, notes))
-    title = f"Day {record['n'] or '?'} — {record['date']}: {record['status']}"
+        record, results = perform(rt, path, context.settings(), create_backup=backup,
+                                  notes=notes)
     if as_json:
         context.print_json({**record, "journal": str(path)})
     else:
-        print_results(title, results)
+        print_results(title(record), results)
         print(f"journal: {path}")
     if notify:
         with context.errors_to_exit():
-            notifier.send(context.settings(), notifier.summary(f"organizer {title}", results))
+            notify_admin(context.settings(), record, results)
     exit_for(results)
 
 

@@ -9,7 +9,14 @@ from typing import Any
 import typer
 
 from organizer.cli import context
-from organizer.cli.ops_support import JournalOpt, JsonOpt, RuntimeOpt, journal_path, pick_runtime
+from organizer.cli.ops_support import (
+    JournalOpt,
+    JsonOpt,
+    RuntimeOpt,
+    journal_path,
+    make_runtime,
+    pick_runtime,
+)
 
 STABLE_DAYS = 7
 
@@ -28,17 +35,21 @@ def incident(
     runtime: str | None = RuntimeOpt,
     as_json: bool = JsonOpt,
     journal_file: Path | None = JournalOpt,
+    evidence: bool = typer.Option(True, "--evidence/--no-evidence",
+                                  help="Record what the system sees now (default), or only "
+                                       "the text (an incident written up elsewhere, later)."),
 ) -> None:
-    """Record an incident (Symptom, Impact, Root cause, Action, Result, Prevention).
+    """Record an incident (Symptom, Impact, Root cause, Action, Result, Prevention) and its evidence.
 
-    Fields come from the flags; on a terminal the missing ones are asked for.
+    Fields come from the flags; on a terminal the missing ones are asked for. The
+    evidence: the last daily check's failing lines, the log lines the scan flags
+    now, the drift from the baseline and the /health body (secrets masked).
     Example: organizer ops incident --title "Split volume" --symptom "no such table: tasks"
     """
     from organizer.ops import journal
     from organizer.ops.render import INCIDENT_FIELDS
     from organizer.ops.restore import parse_at
 
-    pick_runtime(runtime)  # the journal is one file; the line says what this deployment is
     given = {"symptom": symptom, "impact": impact, "root_cause": root_cause, "action": action,
              "result": result, "prevention": prevention}
     if sys.stdin.isatty():
@@ -50,12 +61,30 @@ def incident(
     with context.errors_to_exit():
         moment = journal.stamp(parse_at(when)) if when else None
         path = journal_path(journal_file)
-        record = journal.append(path, "incident", {
-            "title": title, "when": moment, **{k: v or "" for k, v in given.items()}})
+        data: dict[str, Any] = {"title": title, "when": moment,
+                                **{k: v or "" for k, v in given.items()}}
+        if evidence:
+            data["evidence"] = _evidence(runtime, journal.read(path))
+        else:
+            pick_runtime(runtime)  # the journal is one file; the line says what this is
+        record = journal.append(path, "incident", data)
     if as_json:
         context.print_json({**record, "journal": str(path)})
     else:
         print(f"incident recorded at {record['when'] or record['at']} in {path}")
+        if evidence:
+            from organizer.ops.render import evidence as shown
+
+            print("\n".join(shown(record["evidence"])))
+
+
+def _evidence(runtime: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
+    from organizer.ops.evidence import gather
+
+    rt = make_runtime(runtime)
+    settings = context.settings()
+    return gather(rt, records, secrets=(settings.telegram_bot_token or "",
+                                        settings.ops_ping_url or ""))
 
 
 def show_journal(
@@ -74,13 +103,13 @@ def show_journal(
     from organizer.ops import journal
     from organizer.ops.render import render
 
-    pick_runtime(runtime)
+    stack = _stack_journal() if pick_runtime(runtime) == "compose" else []
     with context.errors_to_exit():
         path = journal_path(journal_file)
-        records = journal.read(path)
+        records = _merged(journal.read(path), stack)
         if mark_stable:
             _mark_stable(path, records)
-            records = journal.read(path)
+            records = _merged(journal.read(path), stack)
     if as_json:
         context.print_json({"journal": str(path), "records": records})
         return
@@ -90,6 +119,23 @@ def show_journal(
         print(f"written {output} ({len(records)} records from {path})")
     else:
         sys.stdout.write(text)
+
+
+def _stack_journal() -> list[dict[str, Any]]:
+    """The stack's records (the worker's scheduled checks, on the volume); [] when unreadable."""
+    from organizer.cli.ops_support import build_runtime
+    from organizer.errors import OrganizerError
+
+    try:
+        return list(build_runtime("compose").stack_journal())
+    except (OrganizerError, ValueError) as exc:
+        print(f"the stack's journal (scheduled checks) not read: {exc}", file=sys.stderr)
+        return []
+
+
+def _merged(records: list[dict[str, Any]], stack: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The host's records and the stack's, in time order (the host's first on a tie)."""
+    return sorted(records + stack, key=lambda r: str(r.get("at", ""))) if stack else records
 
 
 def _mark_stable(path: Path, records: list[dict[str, Any]]) -> None:

@@ -27,6 +27,9 @@ SERVICE_OF = {"api": "api", "worker": "worker", "bot": "telegram-bot"}
 DAEMON_OF = {v: k for k, v in SERVICE_OF.items()}
 DEFAULT_FILES = ("deploy/docker-compose.yml", "deploy/docker-compose.vps.override.yml")
 DEFAULT_HEALTH_URL = "http://127.0.0.1:8101/health"
+# Where the worker's scheduled daily check keeps its journal inside the stack (on the volume;
+# docker-compose.yml sets ORGANIZER_JOURNAL to it): `ops journal` on the host merges it in.
+STACK_JOURNAL = "/data/ops/journal.jsonl"
 
 
 class DockerError(OrganizerError):
@@ -267,6 +270,12 @@ class ComposeRuntime:
 
     def probe(self) -> dict[str, Any]:
         return self.organizer("ops", "probe", timeout=30)
+
+    def stack_journal(self) -> list[dict[str, Any]]:
+        """The records the worker's scheduled checks wrote on the volume."""
+        data = self.organizer("ops", "journal", "--journal", STACK_JOURNAL, timeout=30)
+        records = data.get("records", [])
+        return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
 
     def backup(self, reason: str) -> dict[str, Any]:
         return self.organizer("backup", "create", "--verify", "--reason", reason, timeout=120)

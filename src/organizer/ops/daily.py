@@ -17,7 +17,7 @@ from organizer.ops.baseline import drift_verdict
 from organizer.ops.filemodes import mode_verdict
 from organizer.ops.model import CheckResult, Status, Verdict, fail, ok, warn, worst
 from organizer.ops.runner import Check, run_checks
-from organizer.ops.runtime import Runtime, get_health
+from organizer.ops.runtime import LogsNotVisible, Runtime, get_health
 from organizer.store.db import RESTORE_HINT
 
 LOG_LINES = 120
@@ -75,7 +75,11 @@ def health_verdict(runtime: Runtime, timeout: float) -> Verdict:
 
 
 def logs_verdict(runtime: Runtime, daemon: str) -> Verdict:
-    return logscan.classify(runtime.log_tail(daemon, LOG_LINES)).verdict()
+    try:
+        lines = runtime.log_tail(daemon, LOG_LINES)
+    except LogsNotVisible as exc:
+        return warn(str(exc))
+    return logscan.classify(lines).verdict()
 
 
 def backup_verdict(runtime: Runtime, create: bool, probe: Once,

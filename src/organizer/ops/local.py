@@ -17,7 +17,7 @@ from organizer.errors import OrganizerError
 from organizer.ops import probe as probe_mod
 from organizer.ops.backups import create_and_verify
 from organizer.ops.model import Status
-from organizer.ops.runtime import DAEMONS, ServiceState, get_health, sha256_json
+from organizer.ops.runtime import DAEMONS, LogsNotVisible, ServiceState, get_health, sha256_json
 from organizer.settings import DEFAULTS, SECRET_KEYS, Settings, mask_url, read_env_file
 
 STALE_AFTER_S = 60.0
@@ -74,12 +74,15 @@ class LocalRuntime:
     name = "local"
 
     def __init__(self, settings: Settings, env_file: Path | None,
-                 stale_after: float = STALE_AFTER_S, project_dir: Path | None = None) -> None:
+                 stale_after: float = STALE_AFTER_S, project_dir: Path | None = None,
+                 health_url: str | None = None, logs_in_files: bool = True) -> None:
         self.settings = settings
         self.env_file = env_file
         self.stale_after = stale_after
         self.project_dir = project_dir or Path.cwd()
-        self.health_url = f"http://{settings.api_host}:{settings.api_port}/health"
+        self.health_url = health_url or f"http://{settings.api_host}:{settings.api_port}/health"
+        # False for the worker's own check: in a container the daemons log to stdout only.
+        self.logs_in_files = logs_in_files
 
     def probe(self) -> dict[str, Any]:
         return probe_mod.gather(self.settings)
@@ -106,6 +109,10 @@ class LocalRuntime:
 
     def log_tail(self, daemon: str, lines: int) -> list[str]:
         path = self.settings.log_dir / f"{daemon}.log"
+        if not path.exists() and not self.logs_in_files:
+            raise LogsNotVisible(f"no log file {path} here (in a container the daemons log to "
+                                 "docker): run `organizer ops daily-check` on the host to scan "
+                                 "the logs")
         if not path.exists():
             raise OrganizerError(f"no log file {path}: `organizer run` writes it; is it running "
                                  "with this DB_PATH?")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
 from organizer.ops import journal
+from organizer.ops.daily import day_number
 
 GOAL = ("Цель: зафиксировать рабочий прод-контур и вести наблюдение 7–14 дней "
         "без функциональных изменений.")
@@ -84,6 +87,43 @@ def incident(record: dict[str, Any]) -> list[str]:
     lines = [heading]
     for key, label in INCIDENT_FIELDS:
         lines.append(f"- {label}: {record.get(key) or ''}".rstrip())
+    if record.get("evidence"):
+        lines += evidence(record["evidence"])
+    return lines
+
+
+def _said(text: Any) -> str:
+    return str(text).replace("`", "'")
+
+
+def evidence(piece: dict[str, Any]) -> list[str]:
+    """What the system saw, as the incident's last item with nested lines."""
+    lines = [f"- Evidence (gathered {piece.get('at', '')}, runtime {piece.get('runtime', '')}):"]
+    check = piece.get("last_check", {})
+    if check.get("error"):
+        lines.append(f"  - Last daily check: {check['error']}")
+    else:
+        lines.append(f"  - Last daily check: Day {check.get('n') or '?'} — {check.get('date')}"
+                     f" ({check.get('at')}), overall {check.get('status')}")
+        lines += [f"    - {_said(line)}" for line in check.get("lines", [])]
+    for log in piece.get("logs", []):
+        label = f"{log['daemon'].capitalize()} logs (scanned now)"
+        if log.get("error"):
+            lines.append(f"  - {label}: {log['error']}")
+            continue
+        lines.append(f"  - {label}: {log['status']} — {_said(log['reason'])}")
+        lines += [f"    - `{_said(line)}`" for line in log.get("lines", [])]
+    drift = piece.get("drift", {})
+    lines.append(f"  - Drift since baseline: {drift.get('error') or ''}"
+                 f"{drift.get('status', '')}{' — ' if 'reason' in drift else ''}"
+                 f"{_said(drift.get('reason', ''))}")
+    health = piece.get("health", {})
+    if health.get("error"):
+        lines.append(f"  - Health (`{health.get('url')}`): {_said(health['error'])}")
+    else:
+        body = json.dumps(health.get("body"), ensure_ascii=False, sort_keys=True)
+        lines.append(f"  - Health (`{health.get('url')}`): HTTP {health.get('http')} "
+                     f"`{_said(body)}`")
     return lines
 
 
@@ -103,6 +143,8 @@ def render(records: list[dict[str, Any]]) -> str:
     last = max((d.get("n") or 0 for d in days), default=14)
     out += [f"## Daily checks (Day 1..{max(14, last)})"]
     for record in days:
+        if record.get("n") is None:  # a check that could not see the baseline (in the stack)
+            record = {**record, "n": day_number(records, date.fromisoformat(record["date"]))}
         out += day(record)
     out += ["", "## Incidents and actions"]
     for record in (r for r in records if r["kind"] == "incident"):

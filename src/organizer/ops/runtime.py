@@ -14,9 +14,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from organizer.errors import OrganizerError
 from organizer.ops.model import Status
 
 DAEMONS = ("api", "worker", "bot")
+
+
+class LogsNotVisible(OrganizerError):
+    """This runtime cannot read a daemon's log from where it runs (a WARN, not a FAIL)."""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Wiring the worker: a calendar thread, a reminder thread and a heartbeat, one stop flag.
+"""Wiring the worker: calendar, reminder and daily-check threads and a heartbeat, one stop flag.
 
 Each thread has its own connection and its own change notifier, so a slow
 calendar never delays a reminder. A failure inside a loop is logged once per
@@ -48,6 +48,7 @@ class Worker:
         self.calendar: CalendarSync | None = None
         self.reminders: Any = None
         self.canon: Any = None
+        self.daily: Any = None  # the scheduled daily check, when OPS_DAILY_CHECK_AT is set
         self.reminders_off = self._reminders_off_reason()
 
     def _reminders_off_reason(self) -> str | None:
@@ -67,6 +68,12 @@ class Worker:
             threads.append(threading.Thread(target=self._guard,
                                             args=(self._reminder_loop, stop),
                                             name="worker-reminders", daemon=True))
+        if self.settings.ops_daily_check_at:
+            from organizer.worker.daily_check import DailyCheck
+
+            self.daily = DailyCheck(self.settings, self.clock)
+            threads.append(threading.Thread(target=self._guard, args=(self.daily.loop, stop),
+                                            name="worker-daily-check", daemon=True))
         for thread in threads:
             thread.start()
         conn = connect(self.settings.db_path)
@@ -90,6 +97,8 @@ class Worker:
         if since is not None:  # read by /health's worker check (organizer.api.checks.worker)
             detail["reminders_undeliverable_since"] = _stamp(since)
             detail["reminders_error"] = self.reminders.last_error
+        if self.daily is not None:
+            detail["daily_check"] = self.daily.last
         return detail
 
     def _beat(self, conn: Any) -> None:
