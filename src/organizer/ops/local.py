@@ -24,15 +24,9 @@ STALE_AFTER_S = 60.0
 
 
 def off_reason(settings: Settings, daemon: str) -> str | None:
-    """Why a daemon is off by configuration, as the daemon itself says."""
-    from organizer.daemons import registry
-
-    try:
-        module = registry.load(daemon)
-    except ImportError:
-        return None
-    reason = module.off_reason(settings)
-    return str(reason) if reason else None
+    """Why a daemon is off by configuration: only the bot can be (no TELEGRAM_BOT_TOKEN);
+    the api and the worker always run (organizer.daemons' `off_reason` say the same)."""
+    return settings.bot_off_reason if daemon == "bot" else None
 
 
 def judge_heartbeats(beats: dict[str, dict[str, Any]], off: dict[str, str | None],
