@@ -224,6 +224,34 @@ def test_without_the_canon_mount_the_daemons_refuse_to_start_and_health_fails(
     assert status == 200 and json.loads(body)["checks"]["canon"]["status"] == "ok", body
 
 
+def test_a_bot_that_cannot_receive_turns_health_503_then_recovers_with_no_restart(
+    stack: Stack,
+) -> None:
+    # Telegram's edge answering nginx 502 pages and empty 504s to every getUpdates: the bot
+    # can still send, but hears nothing. Past TG_RECEIVE_STALE_SEC (20 s here) that is a failure.
+    restarts = stack.inspect("telegram-bot")["RestartCount"]
+    control(stack, "faults", {"kind": "outage", "seconds": 45,
+                              "kinds": ["html502", "empty504"], "method": "getUpdates"})
+
+    def failing() -> dict[str, Any] | None:
+        code, body = health()
+        if code != 503:
+            return None
+        check: dict[str, Any] = json.loads(body)["checks"]["bot"]
+        return check if check["status"] == "fail" else None
+
+    check = wait_for("/health 503 naming the bot", failing, timeout=60)
+    assert check["reason"].startswith("getUpdates failing for "), check
+    assert "502 Bad Gateway" in check["reason"] or "504 with an empty answer" in check["reason"]
+    wait_for("/health 200 again", lambda: health()[0] == 200, timeout=90)
+    control(stack, "updates", {"kind": "text", "user_id": USER_ID,
+                               "text": "после сбоя купить хлеб"})
+    wait_for("the bot's answer after the outage", lambda: [
+        m for m in control(stack, "sent") if "купить хлеб" in m.get("text", "")], timeout=60)
+    state = stack.inspect("telegram-bot")
+    assert state["RestartCount"] == restarts and state["State"]["Running"], state["State"]
+
+
 def test_backup_create_and_restore_inside_the_volume(stack: Stack) -> None:
     kept = tasks(stack, "--all")
     made = json.loads(stack.organizer("backup", "create", "--json").stdout)["record"]
@@ -259,31 +287,3 @@ def test_cleanup_leaves_nothing_of_the_project(stack: Stack, kind: str) -> None:
                "network": ["docker", "network", "ls", "-q", "--filter", label],
                "volume": ["docker", "volume", "ls", "-q", "--filter", label]}[kind]
     assert run(listing).stdout.strip() == ""
-
-
-def test_a_bot_that_cannot_receive_turns_health_503_then_recovers_with_no_restart(
-    stack: Stack,
-) -> None:
-    # Telegram's edge answering nginx 502 pages and empty 504s to every getUpdates: the bot
-    # can still send, but hears nothing. Past TG_RECEIVE_STALE_SEC (20 s here) that is a failure.
-    restarts = stack.inspect("telegram-bot")["RestartCount"]
-    control(stack, "faults", {"kind": "outage", "seconds": 45,
-                              "kinds": ["html502", "empty504"], "method": "getUpdates"})
-
-    def failing() -> dict[str, Any] | None:
-        code, body = health()
-        if code != 503:
-            return None
-        check: dict[str, Any] = json.loads(body)["checks"]["bot"]
-        return check if check["status"] == "fail" else None
-
-    check = wait_for("/health 503 naming the bot", failing, timeout=60)
-    assert check["reason"].startswith("getUpdates failing for "), check
-    assert "502 Bad Gateway" in check["reason"] or "504 with an empty answer" in check["reason"]
-    wait_for("/health 200 again", lambda: health()[0] == 200, timeout=90)
-    control(stack, "updates", {"kind": "text", "user_id": USER_ID,
-                               "text": "после сбоя купить хлеб"})
-    wait_for("the bot's answer after the outage", lambda: [
-        m for m in control(stack, "sent") if "купить хлеб" in m.get("text", "")], timeout=60)
-    state = stack.inspect("telegram-bot")
-    assert state["RestartCount"] == restarts and state["State"]["Running"], state["State"]
