@@ -33,7 +33,7 @@ def start_bot(tmp: Path, n: int, base_url: str) -> tuple[subprocess.Popen[bytes]
     env = {**os.environ, "DB_PATH": str(tmp / f"bot{n}.db"),
            "CANON_PATH": str(REPO / "canon" / "intents_v2.yml"),
            "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": base_url,
-           "TG_ALLOWED_USER_IDS": str(USER), "TG_LONGPOLL_SEC": "5", "TG_HTTP_READ_TIMEOUT": "15",
+           "TG_ALLOWED_USER_IDS": str(USER), "TG_LONGPOLL_SEC": "2", "TG_HTTP_READ_TIMEOUT": "15",
            "TG_RECEIVE_STALE_SEC": str(STALE_S), "PYTHONPATH": str(REPO / "src"),
            "ASR_SERVICE_URL": "", "API_PORT": str(18400 + n)}
     subprocess.run([sys.executable, "-m", "organizer", "migrate"], env=env, cwd=tmp,
@@ -53,7 +53,7 @@ def recovery(fakes: list[Any], tmp: Path, outage_s: float) -> list[float]:
         for tg in fakes:
             tg.edge_hang_s = 1.0
             tg.outage(outage_s)
-        time.sleep(min(5.0, outage_s / 2))
+        time.sleep(min(5.0, outage_s / 2))  # past any long poll (2 s) begun before the outage
         for n, tg in enumerate(fakes):
             tg.add_text(USER, f"купить хлеб {n}")
         for tg in fakes:

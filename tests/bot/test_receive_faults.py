@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -68,13 +69,16 @@ async def test_a_long_mixed_outage_then_the_message_sent_during_it(
     tg = running_bot.tg
     tg.edge_hang_s = 2.0
     tg.outage(SOAK_S, MIXED)
-    await asyncio.sleep(0.5)
+    recovers = time.monotonic() + SOAK_S
+    # the long poll already in flight still answers: send once the bot has seen a failure
+    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "degraded", timeout=10)
     tg.add_text(ALICE, "во время сбоя позвонить маме")
     await asyncio.sleep(SOAK_S / 2)
     beat = bot_beat(running_bot)
     assert beat["status"] in ("degraded", "fail")
     assert beat["detail"]["receive"]["failing_since"]  # type: ignore[index]
     sent = await tg.wait_sent_async(1, timeout=SOAK_S + 30)
+    assert time.monotonic() >= recovers  # heard only once the edge was back
     assert "позвонить маме" in str(sent[0]["text"])
     await asyncio.sleep(1.5)
     assert len(tg.sent) == 1 and len(running_bot.tasks(ALICE)) == 1

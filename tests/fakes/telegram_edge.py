@@ -20,7 +20,8 @@ NGINX_PAGE = ("<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r
 REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
            503: "Service Unavailable", 504: "Gateway Timeout"}
 
-# Every kind of answer the edge gives; `hang` sleeps `hang_s`, then answers normally.
+# Every kind of answer the edge gives; `hang` holds the request `hang_s`, then gives nginx's
+# 504 page (its upstream timed out), unless the client gave up first.
 KINDS = ("html502", "html504", "empty502", "empty504", "truncated200", "nonjson200", "cut",
          "reset", "429", "429bare", "json500", "json502", "hang", "401", "404")
 # What a bad hour looks like: everything but the answers that mean "stop" (401/404).
@@ -41,8 +42,8 @@ def _envelope(code: int, description: str, parameters: dict[str, int] | None = N
 
 
 async def answer(kind: str, request: web.Request, *, retry_after: int = 1,
-                 hang_s: float = 5.0) -> web.StreamResponse | None:
-    """The edge's answer of this kind; None for `hang` (after the sleep: answer normally)."""
+                 hang_s: float = 5.0) -> web.StreamResponse:
+    """The edge's answer of this kind."""
     if kind in ("html502", "html504"):
         return _page(int(kind[-3:]))
     if kind in ("empty502", "empty504"):
@@ -79,5 +80,5 @@ async def answer(kind: str, request: web.Request, *, retry_after: int = 1,
         return _envelope(404, "Not Found")
     if kind == "hang":
         await asyncio.sleep(hang_s)
-        return None
+        return _page(504)
     raise ValueError(f"unknown edge answer {kind!r}; one of {', '.join(KINDS)}")

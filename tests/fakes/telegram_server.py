@@ -508,9 +508,7 @@ class FakeTelegram:
             elif fault.kind == "edge":
                 edge = fault.edges[(fault.taken - 1) % len(fault.edges)] if fault.until \
                     else fault.edges[0]
-                answer = await telegram_edge.answer(edge, request, hang_s=self.edge_hang_s)
-                if answer is not None:
-                    return answer
+                return await telegram_edge.answer(edge, request, hang_s=self.edge_hang_s)
             else:
                 await asyncio.sleep(fault.seconds)
         if method.lower() == "sendmessage":  # through the send limits and edge faults
