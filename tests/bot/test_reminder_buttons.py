@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from organizer.bot.replies import task_when
 from organizer.canon import load_canon
 from organizer.reminders.loop import Reminders
 from organizer.store.db import connect
 from organizer.telegram import BotSender
+from organizer.wording import task_when
 from tests.bot.conftest import ALICE, BOB, MALLORY, TOKEN, RunningBot
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from organizer.bot.replies import when_text
+from organizer.wording import when_text
 from tests.bot.conftest import ALICE, RunningBot
 
 

@@ -19,12 +19,13 @@ from organizer.app.users import UserService
 from organizer.bot import preferences
 from organizer.bot.chat import Incoming
 from organizer.bot.keyboards import task_buttons
-from organizer.bot.replies import Reply, say, task_when, when_text
+from organizer.bot.replies import Reply, say
 from organizer.domain import commands as c
 from organizer.domain.rule_words import describe
 from organizer.domain.users import lead_minutes, reply_language
 from organizer.errors import AmbiguousRef, DomainError, NothingToUndo, TaskNotFound
 from organizer.settings import Settings
+from organizer.wording import local_due, task_when, when_text
 
 if TYPE_CHECKING:
     from organizer.canon import Canon
@@ -217,8 +218,6 @@ class Conversation:
 
 
 def _in_scope(task: dict[str, Any], scope: str, tz: str, today: date, now: datetime) -> bool:
-    from organizer.bot.replies import local_due
-
     day, at = local_due(task, tz)
     if scope == "all":
         return True

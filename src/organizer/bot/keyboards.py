@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from organizer.bot.replies import Button, Reply, say, task_when
+from organizer.bot.replies import Button, Reply, say
+from organizer.wording import task_when
 
 if TYPE_CHECKING:
     from organizer.bot.chat import Chat

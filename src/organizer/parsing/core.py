@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import Protocol, TypedDict
 from zoneinfo import ZoneInfo
 
 from organizer.parsing.extract import find_pieces
@@ -16,14 +16,18 @@ from organizer.parsing.normalise import Message, one_typo_apart, read_message, w
 from organizer.parsing.resolve import When, resolve
 from organizer.parsing.title import make_ref, make_title, tidy
 
-if TYPE_CHECKING:
-    from organizer.canon.model import Canon
-
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 
 
-def parse(text: str, now: datetime, tz: str, canon: Canon) -> Parsed:
+class HasGrammar(Protocol):
+    """What parsing needs of a canon (organizer.canon.Canon): its compiled grammar."""
+
+    @property
+    def grammar(self) -> Grammar: ...
+
+
+def parse(text: str, now: datetime, tz: str, canon: HasGrammar) -> Parsed:
     """Understand one message; never raises on any text.
 
     `now` is converted to `tz` first (a naive `now` is taken as already local);

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from organizer.bot.replies import when_text
+from organizer.wording import when_text
 
 if TYPE_CHECKING:
     from organizer.canon import Canon
