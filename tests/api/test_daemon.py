@@ -17,12 +17,11 @@ import pytest
 from tests.api.support import free_port
 
 
-@pytest.fixture
-def api_process(env: dict[str, str],
-                db: sqlite3.Connection) -> Iterator[tuple[subprocess.Popen[str], int]]:
-    port = free_port()
+def start_api(env: dict[str, str], port: int, **extra: str) -> subprocess.Popen[str]:
+    """`organizer api` in a subprocess on `port`, once it listens (or has exited)."""
     proc = subprocess.Popen([sys.executable, "-m", "organizer", "api"],
-                            env={**env, "API_PORT": str(port)}, stderr=subprocess.PIPE, text=True)
+                            env={**env, "API_PORT": str(port), **extra},
+                            stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while proc.poll() is None:
         try:
@@ -31,6 +30,14 @@ def api_process(env: dict[str, str],
         except OSError:
             assert time.monotonic() < deadline, "organizer api did not start listening"
             time.sleep(0.05)
+    return proc
+
+
+@pytest.fixture
+def api_process(env: dict[str, str],
+                db: sqlite3.Connection) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    port = free_port()
+    proc = start_api(env, port)
     yield proc, port
     if proc.poll() is None:
         proc.kill()
@@ -82,19 +89,7 @@ def test_an_api_bound_to_every_interface_says_so_once_at_start(env: dict[str, st
                                                       db: sqlite3.Connection) -> None:
     from pathlib import Path
 
-    port = free_port()
-    src = Path(__file__).resolve().parents[2] / "src"
-    proc = subprocess.Popen([sys.executable, "-m", "organizer", "api"],
-                            env={**env, "API_PORT": str(port), "API_HOST": "0.0.0.0",
-                                 "PYTHONPATH": str(src)}, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while proc.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            assert time.monotonic() < deadline, "organizer api did not start listening"
-            time.sleep(0.05)
+    proc = start_api(env, free_port(), API_HOST="0.0.0.0")
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0
     assert proc.stderr is not None
