@@ -13,9 +13,8 @@ import pytest
 from organizer.app.tasks import TaskService
 from organizer.daemons import worker as daemon
 from organizer.settings import Settings
-from organizer.store import heartbeats
+from organizer.store import follower, heartbeats
 from organizer.store.db import connect, transaction
-from organizer.worker import follower
 from organizer.worker.calendar_sync import NAME
 from organizer.worker.notify import ChangeNotifier
 from tests.fakes.calendar_server import CalendarServer

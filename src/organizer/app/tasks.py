@@ -1,4 +1,4 @@
-"""The one write path for tasks: command → decide → append → project, in one transaction.
+"""Task commands: command → decide → commit (organizer.store.commit), in one transaction.
 
 Every channel (CLI, bot, worker) calls `TaskService.execute`. An idempotency
 key (the bot passes its id and the Telegram update_id) makes a redelivered
@@ -11,7 +11,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -19,19 +19,17 @@ from typing import Any
 from organizer.domain import commands as c
 from organizer.domain import events as e
 from organizer.domain import tasks as domain
-from organizer.errors import AmbiguousRef, ConcurrencyError, TaskNotFound
-from organizer.store.db import transaction
+from organizer.errors import AmbiguousRef, TaskNotFound
+from organizer.store.commit import Committed, Decision, commit
 from organizer.store.events import COLUMNS, EventStore, StoredEvent, row_to_event
-from organizer.store.projections import TASK_COLUMNS, project
+from organizer.store.projections import TASK_COLUMNS
 
 Clock = Callable[[], datetime]
 Rows = list[dict[str, Any]]
-MAX_ATTEMPTS = 5
 # The reference meaning the most recently created task: what the parser gives for
 # "последнюю задачу сделал", "последнюю отмени", "done with the last one".
 LAST_REF = "last"
-_UNDOABLE_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
-                   "task.cancelled", "task.reopened", "task.advanced")
+_UNDOABLE_TYPES = tuple(sorted(e.TASK_CHANGE_TYPES))
 
 
 def utcnow() -> datetime:
@@ -75,36 +73,34 @@ class TaskService:
     def execute(self, command: c.Command, *, idempotency_key: str | None = None,
                 meta: dict[str, Any] | None = None) -> Outcome:
         """Apply `command` once; a conflicting concurrent append is retried from fresh state."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            try:
-                with transaction(self.conn):
-                    if idempotency_key is not None:
-                        prior = self.store.outcome(idempotency_key)
-                        if prior is not None:
-                            return self._replayed(prior)
-                    stream, stored, action = self._decide_and_append(command, meta or {})
-                    written = project(self.conn, stored)
-                    task_id = _task_id(stored, command)
-                    task: dict[str, Any] | None = None
-                    if task_id and action == "created":  # no calendar link yet: skip a read
-                        task = {**written[task_id], "calendar_event_id": None,
-                                "not_in_calendar": False}
-                    elif task_id:
-                        task = self.get(task_id)
-                    outcome = Outcome(task, tuple(s.position for s in stored), action=action)
-                    if idempotency_key is not None:
-                        self.store.remember(idempotency_key, stream, stored, outcome.to_record(),
-                                            stored[-1].recorded_at if stored else self.clock())
-                    return outcome
-            except ConcurrencyError:
-                if attempt == MAX_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+        actions: dict[str, str] = {}
+        read: dict[str, dict[str, Any] | None] = {}
 
-    def _decide_and_append(
-        self, command: c.Command, meta: dict[str, Any]
-    ) -> tuple[str, list[StoredEvent], str]:
-        now = self.clock()
+        def decide(store: EventStore) -> Decision:
+            decision, actions["action"] = self._decide(store, command)
+            return replace(decision, record=record)
+
+        def record(stored: Sequence[StoredEvent]) -> dict[str, Any]:
+            return {"task_id": _task_id(stored, command),
+                    "positions": [s.position for s in stored], "action": actions["action"]}
+
+        def after(done: Committed) -> None:  # read the task before anyone else can change it
+            task_id = _task_id(done.stored, command)
+            if task_id and actions["action"] == "created":  # no calendar link yet: skip a read
+                read["task"] = {**done.rows[task_id], "calendar_event_id": None,
+                                "not_in_calendar": False}
+            elif task_id:
+                read["task"] = self.get(task_id)
+
+        done = commit(self.conn, decide, now=self.clock, key=idempotency_key, meta=meta or {},
+                      after=after)
+        if done.replayed is not None:
+            return self._replayed(done.replayed)
+        return Outcome(read.get("task"), tuple(s.position for s in done.stored),
+                       action=actions["action"])
+
+    def _decide(self, store: EventStore, command: c.Command) -> tuple[Decision, str]:
+        """The events `command` appends, to which stream after which version, and its action."""
         if isinstance(command, c.Undo):
             history = self._owner_history(command.owner)
             target = domain.undo_target(
@@ -112,28 +108,21 @@ class TaskService:
             )
             task_id = target.event.task_id  # type: ignore[attr-defined]
             stream = domain.stream_of(task_id)
-            state = self._state(stream)
+            state, version = self._state(store, stream)
             assert state is not None
-            events = domain.decide_undo(target, state)
-            stored = self.store.append(stream, state.version, events, now=now,
-                                       owner=state.owner, meta=meta)
-            return stream, stored, f"undo:{e.type_of(target.event)}"
+            return (Decision(stream, version, domain.decide_undo(target, state), state.owner),
+                    f"undo:{e.type_of(target.event)}")
         if isinstance(command, c.AddTask):
             command = replace(command, task_id=command.task_id or self.ids(),
                               number=self._next_number(command.owner))
             stream = domain.stream_of(command.task_id)
-            events = domain.decide(command, None)
-            stored = self.store.append(stream, 0, events, now=now, owner=command.owner,
-                                       meta=meta)
-            return stream, stored, "created"
+            return Decision(stream, 0, domain.decide(command, None), command.owner), "created"
         stream = domain.stream_of(command.task_id)
-        state = self._state(stream)
+        state, version = self._state(store, stream)
         if state is None:
             raise TaskNotFound(f"task {command.task_id} does not exist")
         events = domain.decide(command, state)
-        stored = self.store.append(stream, state.version, events, now=now, owner=state.owner,
-                                   meta=meta) if events else []
-        return stream, stored, type(command).__name__
+        return Decision(stream, version, events, state.owner), type(command).__name__
 
     def _owner_history(self, owner: str, limit: int = 500) -> list[StoredEvent]:
         """The owner's latest task events, newest first, found through their tasks."""
@@ -152,8 +141,11 @@ class TaskService:
                        tuple(prior.get("positions", ())), duplicate=True,
                        action=prior.get("action", ""))
 
-    def _state(self, stream: str) -> domain.TaskState | None:
-        return domain.fold(s.event for s in self.store.read_stream(stream))
+    @staticmethod
+    def _state(store: EventStore, stream: str) -> tuple[domain.TaskState | None, int]:
+        """The task in `stream` and the stream's version (its reminders count too)."""
+        stored = store.read_stream(stream)
+        return domain.fold(s.event for s in stored), (stored[-1].version if stored else 0)
 
     def _next_number(self, owner: str) -> int:
         row = self.conn.execute(
@@ -232,7 +224,7 @@ def _word_in(word: str, title: str) -> bool:
     return any(t.startswith(stem) for t in re.findall(r"\w+", title.lower()))
 
 
-def _task_id(stored: list[StoredEvent], command: c.Command) -> str | None:
+def _task_id(stored: Sequence[StoredEvent], command: c.Command) -> str | None:
     if stored:
         return getattr(stored[0].event, "task_id", None)
     return getattr(command, "task_id", None)

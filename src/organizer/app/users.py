@@ -21,9 +21,8 @@ from organizer.domain import events as e
 from organizer.domain import users as rules
 from organizer.domain.users import AUTO, LANGS, MAX_LEAD_MIN
 from organizer.errors import DomainError, InvalidLead
-from organizer.store.db import transaction
+from organizer.store.commit import Decision, commit
 from organizer.store.events import EventStore
-from organizer.store.projections import project
 
 __all__ = ["AUTO", "LANGS", "MAX_LEAD_MIN", "InvalidSetting", "UserService", "UserSettings",
            "parse_lead"]
@@ -130,17 +129,13 @@ class UserService:
     def _append(self, user_id: str, decide: Callable[[UserSettings], list[e.Event]],
                 key: str | None, meta: dict[str, Any] | None) -> UserSettings:
         stream = user_stream(user_id)
-        with transaction(self.conn):
-            if key is not None and self.store.outcome(key) is not None:
-                return self.get(user_id)
+
+        def decision(store: EventStore) -> Decision | None:
             events = decide(self.get(user_id))
             if not events:
-                return self.get(user_id)
-            now = self.clock()
-            stored = self.store.append(stream, self.store.stream_version(stream), events,
-                                       now=now, owner=user_id, meta=meta)
-            project(self.conn, stored)
-            if key is not None:
-                self.store.remember(key, stream, stored, {"user_id": user_id,
-                                                          "action": stored[0].type}, now)
+                return None
+            return Decision(stream, store.stream_version(stream), events, user_id,
+                            lambda stored: {"user_id": user_id, "action": stored[0].type})
+
+        commit(self.conn, decision, now=self.clock, key=key, meta=meta)
         return self.get(user_id)

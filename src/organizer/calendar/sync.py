@@ -9,17 +9,15 @@ whose event is a `cancelled` tombstone moves to the next generation.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
 from organizer.calendar.client import CalendarClient
 from organizer.calendar.ids import event_id, ical_uid
 from organizer.calendar.plan import Action
 from organizer.domain import events as e
 from organizer.errors import CalendarUnavailable
+from organizer.store.commit import Decision
 from organizer.store.events import EventStore
-from organizer.store.projections import project
 
 Record = Callable[[Sequence[e.Event]], None]
 MAX_GENERATIONS = 20  # tombstones met in one go before giving up (hand deletions, repeats)
@@ -69,12 +67,14 @@ def _insert(client: CalendarClient, action: Action, generation: int, record: Rec
         f"task {action.task_id}: {MAX_GENERATIONS} tombstoned event ids in a row; will retry")
 
 
-def append_outcome(conn: sqlite3.Connection, task_id: str, owner: str | None,
-                   events: Sequence[e.Event], now: datetime) -> None:
-    """Append to the task's calendar stream and fold into calendar_links (caller's transaction)."""
-    if not events:
-        return
-    store = EventStore(conn)
+def outcome_decision(task_id: str, owner: str | None,
+                     events: Sequence[e.Event]) -> Callable[[EventStore], Decision | None]:
+    """The decision that appends a call's outcome to the task's calendar stream (folded into
+    calendar_links by the commit); none when the call left nothing to record."""
     stream = stream_of(task_id)
-    stored = store.append(stream, store.stream_version(stream), events, now=now, owner=owner)
-    project(conn, stored)
+
+    def decide(store: EventStore) -> Decision | None:
+        if not events:
+            return None
+        return Decision(stream, store.stream_version(stream), events, owner)
+    return decide

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, time
+
+import msgspec
+from msgspec.structs import replace
 
 from organizer.domain import commands as c
 from organizer.domain import events as e
@@ -19,8 +22,14 @@ def stream_of(task_id: str) -> str:
     return f"task-{task_id}"
 
 
-@dataclass(frozen=True)
-class TaskState:
+class TaskState(msgspec.Struct, frozen=True):
+    """A task as its events leave it: what `decide` judges, and every column of its
+    projection row but the two timestamps (the one fold, see organizer.store.projections).
+
+    `version` counts the task's own changes (its `TaskChange` events), not the other events
+    of its stream such as a reminder sent: it is the version the calendar shows.
+    """
+
     task_id: str
     owner: str
     number: int
@@ -34,6 +43,7 @@ class TaskState:
     repeat: str | None = None
     repeat_start: str | None = None  # the first occurrence (DTSTART), local
     repeat_slot: str | None = None   # the occurrence the task stands for now, local
+    source_text: str | None = None
 
     @property
     def label(self) -> str:
@@ -55,15 +65,16 @@ def _hm(t: time | None) -> str | None:
 
 
 def evolve(state: TaskState | None, event: e.Event) -> TaskState | None:
+    """The task after `event`; events that do not change the task leave it as it is."""
     if isinstance(event, e.TaskCreated):
         start = slot_of(event.due_date, event.due_time) if event.repeat else None
         return TaskState(
             event.task_id, event.owner, event.number, event.title, "open",
             event.due_date, event.due_time, event.due_at, event.tz, 1,
-            event.repeat, start, start,
+            event.repeat, start, start, event.source_text,
         )
-    if state is None:
-        return None
+    if state is None or not isinstance(event, e.TaskChange):
+        return state
     version = state.version + 1
     if isinstance(event, e.TaskRetitled):
         return replace(state, title=event.title, version=version)
@@ -83,7 +94,7 @@ def evolve(state: TaskState | None, event: e.Event) -> TaskState | None:
         return replace(state, status="cancelled", version=version)
     if isinstance(event, e.TaskReopened):
         return replace(state, status="open", version=version)
-    return replace(state, version=version)
+    raise TypeError(f"evolve does not know the task change {e.type_of(event)}")
 
 
 def fold(events: Iterable[e.Event]) -> TaskState | None:
@@ -194,10 +205,7 @@ class Recorded:
     event: e.Event
 
 
-UNDOABLE = (
-    e.TaskCreated, e.TaskRetitled, e.TaskRescheduled, e.TaskCompleted, e.TaskCancelled,
-    e.TaskReopened, e.TaskAdvanced,
-)
+UNDOABLE = e.TASK_CHANGES
 
 
 def undo_target(history_newest_first: Sequence[Recorded]) -> Recorded:

@@ -26,7 +26,8 @@ from organizer.store.backup import (
     last_event_hash,
     read_records,
 )
-from organizer.store.db import connect, transaction, translate
+from organizer.store.db import connect, translate
+from organizer.store.rebuild import copy_log_until
 from organizer.store.rebuild import verify as verify_projections
 
 
@@ -159,10 +160,6 @@ def prune(backup_dir: Path, daily: int, weekly: int, dry_run: bool = False) -> d
     return {"kept": keep, "deleted": delete, "dry_run": dry_run}
 
 
-_EVENT_COLUMNS = "position, stream, version, type, schema_version, owner, data, meta, recorded_at"
-_KEY_COLUMNS = "key, stream, first_position, last_position, outcome, recorded_at"
-
-
 def state_at(source: Path, at: datetime, target: Path, migrations_dir: Path) -> int:
     """Build at `target` a database holding `source`'s events recorded at or before `at`.
 
@@ -172,30 +169,15 @@ def state_at(source: Path, at: datetime, target: Path, migrations_dir: Path) -> 
     """
     from organizer.app.database import migrate
     from organizer.settings import load_settings
-    from organizer.store.rebuild import rebuild
 
     cutoff = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     settings = load_settings({"DB_PATH": str(target), "MIGRATIONS_DIR": str(migrations_dir)},
                              env_file=None)
     migrate(settings, say=lambda _line: None)
-    conn = connect(target)
     try:
-        conn.execute("ATTACH DATABASE ? AS src", (f"file:{source}?mode=ro",))
-        with transaction(conn):
-            conn.execute(f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} "
-                         "FROM src.events WHERE recorded_at <= ? ORDER BY position", (cutoff,))
-            last = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]
-            conn.execute(f"INSERT INTO idempotency_keys ({_KEY_COLUMNS}) SELECT {_KEY_COLUMNS} "
-                         "FROM src.idempotency_keys WHERE coalesce(last_position, 0) <= ? "
-                         "AND recorded_at <= ?", (last, cutoff))
-            kept = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        conn.execute("DETACH DATABASE src")
-        rebuild(conn)
+        return copy_log_until(target, source, cutoff)
     except sqlite3.Error as exc:
         raise translate(exc, source) from exc
-    finally:
-        conn.close()
-    return int(kept)
 
 
 def restore_into(verified: Path, db_path: Path) -> None:

@@ -14,8 +14,7 @@ from organizer.reminders import plan
 from organizer.reminders.missed import MissedOccurrences
 from organizer.reminders.notices import tell_owners
 from organizer.settings import Settings
-from organizer.store.db import transaction
-from organizer.store.events import EventStore
+from organizer.store.commit import Decision, commit
 from organizer.telegram import SendFailed
 
 if TYPE_CHECKING:
@@ -153,19 +152,16 @@ class Reminders:
         self.last_error = None
 
     def _record(self, reminder: plan.Reminder, now: datetime) -> None:
-        key = plan.key(reminder.task_id, reminder.due_at)
         stream = stream_of(reminder.task_id)
-        with transaction(self.conn):
-            store = EventStore(self.conn)
-            if store.outcome(key) is not None:
-                return
-            stored = store.append(
-                stream, store.stream_version(stream),
-                [e.ReminderSent(task_id=reminder.task_id, due_at=reminder.due_at,
-                                late=reminder.late, skipped=reminder.skip)],
-                now=now, owner=reminder.owner)
-            store.remember(key, stream, stored,
-                           {"task_id": reminder.task_id, "skipped": reminder.skip}, now)
+        sent = e.ReminderSent(task_id=reminder.task_id, due_at=reminder.due_at,
+                              late=reminder.late, skipped=reminder.skip)
+        done = commit(
+            self.conn,
+            lambda store: Decision(stream, store.stream_version(stream), [sent], reminder.owner,
+                                   {"task_id": reminder.task_id, "skipped": reminder.skip}),
+            now=lambda: now, key=plan.key(reminder.task_id, reminder.due_at))
+        if done.replayed is not None:
+            return
         if not reminder.skip:
             self.sent += 1
         self.last = f"{'skipped' if reminder.skip else 'sent'} {reminder.task_id}"

@@ -16,8 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from organizer.domain.users import reply_language
-from organizer.store.db import transaction
-from organizer.store.events import EventStore
+from organizer.store.commit import Decision, commit
 from organizer.store.projections import unsyncable_untold
 from organizer.telegram import SendFailed
 
@@ -50,9 +49,7 @@ def tell_owners(conn: sqlite3.Connection, sender: Any, canon: Callable[[], Canon
 
 
 def _remember(conn: sqlite3.Connection, task: dict[str, Any], told: bool, now: datetime) -> None:
-    key = f"{KEY_PREFIX}{task['id']}:{task['version']}"
-    with transaction(conn):
-        store = EventStore(conn)
-        if store.outcome(key) is None:
-            store.remember(key, f"calendar-{task['id']}", [],
-                           {"task_id": task["id"], "told": told}, now)
+    task_id = task["id"]
+    commit(conn, lambda _store: Decision(f"calendar-{task_id}", 0, (), None,
+                                         {"task_id": task_id, "told": told}),
+           now=lambda: now, key=f"{KEY_PREFIX}{task_id}:{task['version']}")

@@ -27,7 +27,7 @@ class StoredEvent(msgspec.Struct, frozen=True):
     type: str
     schema_version: int
     owner: str | None
-    event: ev.AnyEvent
+    event: ev.Event
     meta: dict[str, Any]
     recorded_at: str
 
@@ -102,7 +102,7 @@ class EventStore:
                     f"stream {stream} moved past version {expected_version} concurrently"
                 ) from exc
             stored.append(StoredEvent(cursor.lastrowid or 0, stream, version, type_,
-                                      schema_version, owner, event,  # type: ignore[arg-type]
+                                      schema_version, owner, event,
                                       meta, stamp))
         return stored
 

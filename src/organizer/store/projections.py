@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from organizer.domain import events as e
-from organizer.domain.recurrence import slot_of
+from organizer.domain.tasks import TaskState, evolve
 from organizer.store.events import StoredEvent
 
 Row = dict[str, Any]
@@ -32,34 +32,34 @@ PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK
 CHECKPOINT = "projections"
 
 
+def task_row(state: TaskState, created_at: str, updated_at: str) -> Row:
+    """The `tasks` row of a task as the domain's fold leaves it."""
+    return {
+        "id": state.task_id, "owner": state.owner, "number": state.number,
+        "title": state.title, "status": state.status, "due_date": state.due_date,
+        "due_time": state.due_time, "due_at": state.due_at, "tz": state.tz,
+        "source_text": state.source_text, "created_at": created_at, "updated_at": updated_at,
+        "version": state.version, "repeat": state.repeat, "repeat_start": state.repeat_start,
+        "repeat_slot": state.repeat_slot,
+    }
+
+
+def task_state(row: Row) -> TaskState:
+    """The domain's task from its `tasks` row."""
+    return TaskState(
+        row["id"], row["owner"], row["number"], row["title"], row["status"], row["due_date"],
+        row["due_time"], row["due_at"], row["tz"], row["version"], row["repeat"],
+        row["repeat_start"], row["repeat_slot"], row["source_text"],
+    )
+
+
 def apply_task(row: Row | None, event: e.Event, at: str) -> Row | None:
-    if isinstance(event, e.TaskCreated):
-        start = slot_of(event.due_date, event.due_time) if event.repeat else None
-        return {
-            "id": event.task_id, "owner": event.owner, "number": event.number,
-            "title": event.title, "status": "open", "due_date": event.due_date,
-            "due_time": event.due_time, "due_at": event.due_at, "tz": event.tz,
-            "source_text": event.source_text, "created_at": at, "updated_at": at, "version": 1,
-            "repeat": event.repeat, "repeat_start": start, "repeat_slot": start,
-        }
-    if row is None:
+    """The domain's own fold (`organizer.domain.tasks.evolve`), stamped with the event's time."""
+    state = evolve(task_state(row) if row is not None else None, event)
+    if state is None:
         return None
-    row = {**row, "updated_at": at, "version": row["version"] + 1}
-    if isinstance(event, e.TaskRetitled):
-        row["title"] = event.title
-    elif isinstance(event, e.TaskRescheduled):
-        row.update(due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
-                   tz=event.tz)
-    elif isinstance(event, e.TaskAdvanced):
-        row.update(due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
-                   tz=event.tz, repeat_slot=event.occurrence)
-    elif isinstance(event, e.TaskCompleted):
-        row["status"] = "done"
-    elif isinstance(event, e.TaskCancelled):
-        row["status"] = "cancelled"
-    elif isinstance(event, e.TaskReopened):
-        row["status"] = "open"
-    return row
+    created = at if row is None or isinstance(event, e.TaskCreated) else row["created_at"]
+    return task_row(state, created, at)
 
 
 def apply_link(row: Row | None, event: e.Event, at: str) -> Row | None:
@@ -106,23 +106,18 @@ def apply_user(row: Row | None, event: e.Event, at: str) -> Row | None:
     return base
 
 
-_TASK_TYPES = {"task.created", "task.retitled", "task.rescheduled", "task.completed",
-               "task.cancelled", "task.reopened", "task.advanced"}
-_CREATES = {"task.created"}  # their fold ignores any previous row: no read needed
-_LINK_TYPES = {"calendar.linked", "calendar.updated", "calendar.deleted", "calendar.failed",
-               "calendar.inserting", "calendar.unsyncable"}
-_USER_TYPES = {"user.tz_set", "user.lang_set", "user.lead_set", "user.tg_lang_seen",
-               "user.lang_cleared"}
+_TABLE_OF: dict[str, tuple[str, str]] = {
+    **{e.type_of(cls): ("tasks", "task_id") for cls in e.TASK_CHANGES},
+    **{e.type_of(cls): ("calendar_links", "task_id") for cls in e.LINK_CHANGES},
+    **{e.type_of(cls): ("users", "user_id") for cls in e.USER_CHANGES},
+}
+_CREATES = {e.type_of(e.TaskCreated)}  # their fold ignores any previous row: no read needed
 
 
 def _target(type_: str, event: e.Event) -> tuple[str, str] | None:
-    if type_ in _TASK_TYPES:
-        return "tasks", event.task_id  # type: ignore[attr-defined]
-    if type_ in _LINK_TYPES:
-        return "calendar_links", event.task_id  # type: ignore[attr-defined]
-    if type_ in _USER_TYPES:
-        return "users", event.user_id  # type: ignore[attr-defined]
-    return None
+    """(projection table, row key) of an event, or None for an event no projection folds."""
+    found = _TABLE_OF.get(type_)
+    return (found[0], getattr(event, found[1])) if found else None
 
 
 _INSERT = {table: f"INSERT INTO {table} ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})"
@@ -175,10 +170,11 @@ def fold_all(conn: sqlite3.Connection, batch: int = 20_000) -> tuple[dict[str, d
     """Replay the whole log in memory: {table: {key: row}} and the last position.
 
     Reads only the columns the fold needs (no metadata), in batches: a rebuild
-    of a million events is bound by this loop.
+    of a million events is bound by this loop. Tasks are folded as the domain's
+    `TaskState` (with their two stamps) and become rows once, at the end.
     """
     tables: dict[str, dict[str, Row]] = {table: {} for table in PROJECTIONS}
-    apply = {table: (_APPLY[table], tables[table]) for table in PROJECTIONS}
+    tasks: dict[str, tuple[TaskState, str, str]] = {}
     decode = e.decode
     last = 0
     while True:
@@ -187,18 +183,27 @@ def fold_all(conn: sqlite3.Connection, batch: int = 20_000) -> tuple[dict[str, d
             "WHERE position > ? ORDER BY position LIMIT ?", (last, batch),
         ).fetchall()
         if not rows:
-            return tables, last
+            break
         for position, type_, version, data, at in rows:
             event = decode(type_, version, data, position)
             target = _target(type_, event)
             if target is None:
                 continue
             table, key = target
-            fold, store = apply[table]
-            new = fold(store.get(key), event, at)
+            if table == "tasks":
+                held = tasks.get(key)
+                state = evolve(held[0] if held else None, event)
+                if state is not None:
+                    fresh = held is None or type_ in _CREATES
+                    tasks[key] = (state, at if fresh else held[1], at)  # type: ignore[index]
+                continue
+            store = tables[table]
+            new = _APPLY[table](store.get(key), event, at)
             if new is not None:
                 store[key] = new
         last = rows[-1][0]
+    tables["tasks"] = {key: task_row(*held) for key, held in tasks.items()}
+    return tables, last
 
 
 def live_rows(conn: sqlite3.Connection, table: str) -> dict[str, Row]:

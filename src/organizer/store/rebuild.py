@@ -6,8 +6,9 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from operator import itemgetter
+from pathlib import Path
 
-from organizer.store.db import transaction
+from organizer.store.db import connect, transaction
 from organizer.store.projections import CHECKPOINT, PROJECTIONS, Row, fold_all, live_rows
 
 
@@ -92,3 +93,29 @@ def verify(conn: sqlite3.Connection) -> RebuildReport:
                         Difference(table, key, live.get(key), rebuilt.get(key))
                     )
     return report
+
+
+_EVENT_COLUMNS = "position, stream, version, type, schema_version, owner, data, meta, recorded_at"
+_KEY_COLUMNS = "key, stream, first_position, last_position, outcome, recorded_at"
+
+
+def copy_log_until(target: Path, source: Path, cutoff: str) -> int:
+    """Copy into the empty, migrated database at `target` the events of `source` recorded at or
+    before the UTC stamp `cutoff` (and the idempotency keys wholly inside them), then rebuild
+    its projections from them. Returns the number of events kept."""
+    conn = connect(target)
+    try:
+        conn.execute("ATTACH DATABASE ? AS src", (f"file:{source}?mode=ro",))
+        with transaction(conn):
+            conn.execute(f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} "
+                         "FROM src.events WHERE recorded_at <= ? ORDER BY position", (cutoff,))
+            last = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]
+            conn.execute(f"INSERT INTO idempotency_keys ({_KEY_COLUMNS}) SELECT {_KEY_COLUMNS} "
+                         "FROM src.idempotency_keys WHERE coalesce(last_position, 0) <= ? "
+                         "AND recorded_at <= ?", (last, cutoff))
+            kept = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        conn.execute("DETACH DATABASE src")
+        rebuild(conn)
+    finally:
+        conn.close()
+    return int(kept)

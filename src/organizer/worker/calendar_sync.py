@@ -26,23 +26,21 @@ from typing import Any
 from organizer.app import calendar_mode as cm
 from organizer.calendar.client import CalendarClient, Wait, build_service
 from organizer.calendar.plan import Action, plan
-from organizer.calendar.sync import append_outcome, carry_out
+from organizer.calendar.sync import carry_out, outcome_decision
 from organizer.domain import events as e
 from organizer.domain.users import reply_language
 from organizer.errors import CalendarError, CalendarRefused, CalendarUnavailable
 from organizer.settings import Settings
-from organizer.store.db import transaction
-from organizer.store.events import EventStore
+from organizer.store import follower
+from organizer.store.commit import Decision, advance_only, commit
 from organizer.store.projections import LINK_COLUMNS, TASK_COLUMNS
-from organizer.worker import follower
 
 log = logging.getLogger("organizer.worker")
 NAME = "worker.calendar"
 SWEEP_S = 300.0
 RETRY_FIRST_S, RETRY_MAX_S = 5.0, 300.0
 SWEEP_CHUNK = 50
-_TASK_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
-               "task.cancelled", "task.reopened", "task.advanced")
+_TASK_TYPES = e.TASK_CHANGE_TYPES
 Clock = Callable[[], Any]
 ClientFactory = Callable[[Settings, Wait], CalendarClient]
 
@@ -149,10 +147,9 @@ class CalendarSync:
         self.mode, self.reason = mode, reason
         if recorded[0] == mode and (mode != cm.DEGRADED or recorded[1] == reason):
             return
-        with transaction(self.conn):
-            store = EventStore(self.conn)
-            store.append(cm.MODE_STREAM, store.stream_version(cm.MODE_STREAM),
-                         [e.CalendarModeChanged(mode=mode, reason=reason)], now=self.clock())
+        changed = e.CalendarModeChanged(mode=mode, reason=reason)
+        commit(self.conn, lambda store: Decision(
+            cm.MODE_STREAM, store.stream_version(cm.MODE_STREAM), [changed]), now=self.clock)
         if mode == cm.DEGRADED:
             log.error("calendar mode DEGRADED: %s (tasks wait; re-checking every %.0f s)",
                       reason, self.probe_s)
@@ -187,7 +184,7 @@ class CalendarSync:
         for stored in batch:
             if calls and self.outage is None and stored.type in _TASK_TYPES:
                 try:
-                    self._reconcile(stored.event.task_id,  # type: ignore[union-attr]
+                    self._reconcile(stored.event.task_id,  # type: ignore[attr-defined]
                                     checkpoint=stored.position)
                     skipped_to = None
                     continue
@@ -196,8 +193,7 @@ class CalendarSync:
                     calls = False
             skipped_to = stored.position
         if skipped_to is not None:
-            with transaction(self.conn):
-                follower.advance(self.conn, NAME, skipped_to)
+            advance_only(self.conn, NAME, skipped_to)
         return True
 
     def _degrade(self, exc: CalendarRefused) -> None:
@@ -296,10 +292,8 @@ class CalendarSync:
                 outcome = [e.CalendarFailed(task_id=task_id, reason=str(exc), permanent=True)]
                 self.last_sync = f"{action.kind} {task_id}: {exc}"
                 log.warning("calendar refused task %s: %s", task_id, exc)
-        with transaction(self.conn):
-            append_outcome(self.conn, task_id, owner, outcome, self.clock())
-            if checkpoint is not None:
-                follower.advance(self.conn, NAME, checkpoint)
+        commit(self.conn, outcome_decision(task_id, owner, outcome), now=self.clock,
+               advance=(NAME, checkpoint) if checkpoint is not None else None)
 
     def _unsyncable(self, action: Action, reason: str) -> e.Event:
         self.last_sync = f"{action.kind} {action.task_id}: {reason}"
@@ -309,6 +303,5 @@ class CalendarSync:
 
     def _recorder(self, task_id: str, owner: str | None) -> Callable[[Sequence[e.Event]], None]:
         def record(events: Sequence[e.Event]) -> None:
-            with transaction(self.conn):
-                append_outcome(self.conn, task_id, owner, events, self.clock())
+            commit(self.conn, outcome_decision(task_id, owner, events), now=self.clock)
         return record
