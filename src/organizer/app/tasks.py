@@ -77,8 +77,8 @@ class TaskService:
         read: dict[str, dict[str, Any] | None] = {}
 
         def decide(store: EventStore) -> Decision:
-            decision, actions["action"] = self._decide(store, command)
-            return replace(decision, record=record)
+            stream, version, events, owner, actions["action"] = self._decide(store, command)
+            return Decision(stream, version, events, owner, record)
 
         def record(stored: Sequence[StoredEvent]) -> dict[str, Any]:
             return {"task_id": _task_id(stored, command),
@@ -99,7 +99,8 @@ class TaskService:
         return Outcome(read.get("task"), tuple(s.position for s in done.stored),
                        action=actions["action"])
 
-    def _decide(self, store: EventStore, command: c.Command) -> tuple[Decision, str]:
+    def _decide(self, store: EventStore,
+                command: c.Command) -> tuple[str, int, list[e.Event], str, str]:
         """The events `command` appends, to which stream after which version, and its action."""
         if isinstance(command, c.Undo):
             history = self._owner_history(command.owner)
@@ -110,19 +111,19 @@ class TaskService:
             stream = domain.stream_of(task_id)
             state, version = self._state(store, stream)
             assert state is not None
-            return (Decision(stream, version, domain.decide_undo(target, state), state.owner),
+            return (stream, version, domain.decide_undo(target, state), state.owner,
                     f"undo:{e.type_of(target.event)}")
         if isinstance(command, c.AddTask):
             command = replace(command, task_id=command.task_id or self.ids(),
                               number=self._next_number(command.owner))
             stream = domain.stream_of(command.task_id)
-            return Decision(stream, 0, domain.decide(command, None), command.owner), "created"
+            return stream, 0, domain.decide(command, None), command.owner, "created"
         stream = domain.stream_of(command.task_id)
         state, version = self._state(store, stream)
         if state is None:
             raise TaskNotFound(f"task {command.task_id} does not exist")
         events = domain.decide(command, state)
-        return Decision(stream, version, events, state.owner), type(command).__name__
+        return stream, version, events, state.owner, type(command).__name__
 
     def _owner_history(self, owner: str, limit: int = 500) -> list[StoredEvent]:
         """The owner's latest task events, newest first, found through their tasks."""

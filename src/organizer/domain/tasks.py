@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 import msgspec
 from msgspec.structs import replace
@@ -73,28 +74,37 @@ def evolve(state: TaskState | None, event: e.Event) -> TaskState | None:
             event.due_date, event.due_time, event.due_at, event.tz, 1,
             event.repeat, start, start, event.source_text,
         )
-    if state is None or not isinstance(event, e.TaskChange):
+    if state is None:
+        return None
+    step = _STEPS.get(type(event))
+    if step is None:
+        if isinstance(event, e.TaskChange):
+            raise TypeError(f"evolve does not know the task change {e.type_of(event)}")
         return state
-    version = state.version + 1
-    if isinstance(event, e.TaskRetitled):
-        return replace(state, title=event.title, version=version)
-    if isinstance(event, e.TaskRescheduled):
-        return replace(
-            state, due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
-            tz=event.tz, version=version,
-        )
-    if isinstance(event, e.TaskAdvanced):
-        return replace(
-            state, due_date=event.due_date, due_time=event.due_time, due_at=event.due_at,
-            tz=event.tz, repeat_slot=event.occurrence, version=version,
-        )
-    if isinstance(event, e.TaskCompleted):
-        return replace(state, status="done", version=version)
-    if isinstance(event, e.TaskCancelled):
-        return replace(state, status="cancelled", version=version)
-    if isinstance(event, e.TaskReopened):
-        return replace(state, status="open", version=version)
-    raise TypeError(f"evolve does not know the task change {e.type_of(event)}")
+    return step(state, event, state.version + 1)
+
+
+def _moved(state: TaskState, event: e.TaskRescheduled, version: int) -> TaskState:
+    return replace(state, due_date=event.due_date, due_time=event.due_time,
+                   due_at=event.due_at, tz=event.tz, version=version)
+
+
+def _advanced(state: TaskState, event: e.TaskAdvanced, version: int) -> TaskState:
+    return replace(state, due_date=event.due_date, due_time=event.due_time,
+                   due_at=event.due_at, tz=event.tz, repeat_slot=event.occurrence,
+                   version=version)
+
+
+# How each change of an existing task moves it on (a dispatch table: one lookup per event,
+# which a rebuild of a million events feels).
+_STEPS: dict[type[e.Event], Callable[[TaskState, Any, int], TaskState]] = {
+    e.TaskRetitled: lambda s, ev, v: replace(s, title=ev.title, version=v),
+    e.TaskRescheduled: _moved,
+    e.TaskAdvanced: _advanced,
+    e.TaskCompleted: lambda s, _ev, v: replace(s, status="done", version=v),
+    e.TaskCancelled: lambda s, _ev, v: replace(s, status="cancelled", version=v),
+    e.TaskReopened: lambda s, _ev, v: replace(s, status="open", version=v),
+}
 
 
 def fold(events: Iterable[e.Event]) -> TaskState | None:

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from organizer.domain import events as ev
 from organizer.errors import ConcurrencyError
@@ -32,8 +31,7 @@ MAX_ATTEMPTS = 5
 Record = Mapping[str, Any] | Callable[[Sequence[StoredEvent]], Mapping[str, Any]]
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     """Append `events` to `stream` after `expected_version`; remember `record` under the key.
 
     No events is a decision too: nothing is appended, but the key is still remembered
@@ -47,15 +45,13 @@ class Decision:
     record: Record | None = None
 
 
-@dataclass(frozen=True)
-class Committed:
+class Committed(NamedTuple):
     """What a commit did: the events it stored and the projection rows it wrote, or, for a
     key used before, the outcome that key first recorded (`replayed`)."""
 
-    stored: list[StoredEvent] = field(default_factory=list)
-    rows: dict[str, Row] = field(default_factory=dict)
+    stored: Sequence[StoredEvent] = ()
+    rows: Mapping[str, Row] = {}  # never mutated
     replayed: dict[str, Any] | None = None
-    decision: Decision | None = None
 
 
 Decide = Callable[[EventStore], Decision | None]
@@ -87,9 +83,8 @@ def commit(
                     if prior is not None:
                         return Committed(replayed=prior)
                 decision = decide(store)
-                done = Committed(decision=decision)
-                if decision is not None:
-                    done = _write(store, decision, key=key, meta=meta, now=now())
+                done = (_write(store, decision, key=key, meta=meta, now=now())
+                        if decision is not None else Committed())
                 if advance is not None:
                     follower.advance(conn, *advance)
                 if after is not None:
@@ -111,7 +106,7 @@ def _write(store: EventStore, decision: Decision, *, key: str | None,
         outcome = record(stored) if callable(record) else record
         store.remember(key, decision.stream, stored, dict(outcome),
                        stored[-1].recorded_at if stored else now)
-    return Committed(stored, rows, decision=decision)
+    return Committed(stored, rows)
 
 
 def advance_only(conn: sqlite3.Connection, name: str, to: int) -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
+
+from msgspec.structs import astuple
 
 from organizer.domain import events as e
 from organizer.domain.tasks import TaskState, evolve
@@ -18,9 +21,11 @@ from organizer.store.events import StoredEvent
 
 Row = dict[str, Any]
 
+# TaskState's fields in their order (task_id as `id`), then the two stamps: a row's values
+# are the state's tuple and the stamps.
 TASK_COLUMNS = (
     "id", "owner", "number", "title", "status", "due_date", "due_time", "due_at", "tz",
-    "source_text", "created_at", "updated_at", "version", "repeat", "repeat_start", "repeat_slot",
+    "version", "repeat", "repeat_start", "repeat_slot", "source_text", "created_at", "updated_at",
 )
 LINK_COLUMNS = (
     "task_id", "calendar_event_id", "ical_uid", "generation", "state", "last_error", "updated_at",
@@ -32,16 +37,13 @@ PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK
 CHECKPOINT = "projections"
 
 
+def task_values(state: TaskState, created_at: str, updated_at: str) -> tuple[Any, ...]:
+    """The `tasks` row of a task as the domain's fold leaves it, in TASK_COLUMNS order."""
+    return (*astuple(state), created_at, updated_at)
+
+
 def task_row(state: TaskState, created_at: str, updated_at: str) -> Row:
-    """The `tasks` row of a task as the domain's fold leaves it."""
-    return {
-        "id": state.task_id, "owner": state.owner, "number": state.number,
-        "title": state.title, "status": state.status, "due_date": state.due_date,
-        "due_time": state.due_time, "due_at": state.due_at, "tz": state.tz,
-        "source_text": state.source_text, "created_at": created_at, "updated_at": updated_at,
-        "version": state.version, "repeat": state.repeat, "repeat_start": state.repeat_start,
-        "repeat_slot": state.repeat_slot,
-    }
+    return dict(zip(TASK_COLUMNS, task_values(state, created_at, updated_at), strict=True))
 
 
 def task_state(row: Row) -> TaskState:
@@ -166,16 +168,21 @@ def project(conn: sqlite3.Connection, stored: Iterable[StoredEvent]) -> dict[str
     return written
 
 
-def fold_all(conn: sqlite3.Connection, batch: int = 20_000) -> tuple[dict[str, dict[str, Row]], int]:
-    """Replay the whole log in memory: {table: {key: row}} and the last position.
+Values = tuple[Any, ...]
+
+
+def fold_all(conn: sqlite3.Connection,
+             batch: int = 20_000) -> tuple[dict[str, dict[str, Values]], int]:
+    """Replay the whole log in memory: {table: {key: row values in column order}} and the last
+    position.
 
     Reads only the columns the fold needs (no metadata), in batches: a rebuild
     of a million events is bound by this loop. Tasks are folded as the domain's
-    `TaskState` (with their two stamps) and become rows once, at the end.
+    `TaskState` (with their two stamps) and become row values once, at the end.
     """
     tables: dict[str, dict[str, Row]] = {table: {} for table in PROJECTIONS}
-    tasks: dict[str, tuple[TaskState, str, str]] = {}
-    decode = e.decode
+    tasks: dict[str, list[Any]] = {}  # key: [TaskState, created_at, updated_at]
+    decode, table_of = e.decode, _TABLE_OF.get
     last = 0
     while True:
         rows = conn.execute(
@@ -186,24 +193,32 @@ def fold_all(conn: sqlite3.Connection, batch: int = 20_000) -> tuple[dict[str, d
             break
         for position, type_, version, data, at in rows:
             event = decode(type_, version, data, position)
-            target = _target(type_, event)
-            if target is None:
+            found = table_of(type_)
+            if found is None:
                 continue
-            table, key = target
+            table, field = found
+            key = getattr(event, field)
             if table == "tasks":
                 held = tasks.get(key)
-                state = evolve(held[0] if held else None, event)
-                if state is not None:
-                    fresh = held is None or type_ in _CREATES
-                    tasks[key] = (state, at if fresh else held[1], at)  # type: ignore[index]
+                if held is None or type_ in _CREATES:
+                    state = evolve(None, event)
+                    if state is not None:
+                        tasks[key] = [state, at, at]
+                else:
+                    held[0] = evolve(held[0], event)
+                    held[2] = at
                 continue
             store = tables[table]
             new = _APPLY[table](store.get(key), event, at)
             if new is not None:
                 store[key] = new
         last = rows[-1][0]
-    tables["tasks"] = {key: task_row(*held) for key, held in tasks.items()}
-    return tables, last
+    values: dict[str, dict[str, Values]] = {
+        table: dict(zip(rows, map(itemgetter(*PROJECTIONS[table][1]), rows.values()), strict=True))
+        for table, rows in tables.items() if table != "tasks"}
+    values["tasks"] = {key: (*astuple(state), created, updated)
+                       for key, (state, created, updated) in tasks.items()}
+    return values, last
 
 
 def live_rows(conn: sqlite3.Connection, table: str) -> dict[str, Row]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 from organizer.store.db import connect, transaction
@@ -63,7 +62,7 @@ def rebuild(conn: sqlite3.Connection) -> RebuildReport:
             marks = ",".join("?" * len(columns))
             conn.executemany(
                 f"INSERT INTO {fresh} ({','.join(columns)}) VALUES ({marks})",
-                map(itemgetter(*columns), tables[table].values()),
+                tables[table].values(),
             )
             conn.execute(f"DROP TABLE {table}")
             conn.execute(f"ALTER TABLE {fresh} RENAME TO {table}")
@@ -85,7 +84,9 @@ def verify(conn: sqlite3.Connection) -> RebuildReport:
         report = RebuildReport(events=last)
         for table in PROJECTIONS:
             live = live_rows(conn, table)
-            rebuilt = tables[table]
+            columns = PROJECTIONS[table][1]
+            rebuilt = {key: dict(zip(columns, values, strict=True))
+                       for key, values in tables[table].items()}
             report.rows[table] = len(rebuilt)
             for key in sorted(set(live) | set(rebuilt)):
                 if live.get(key) != rebuilt.get(key):
