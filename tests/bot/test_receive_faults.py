@@ -98,8 +98,8 @@ async def test_a_revoked_token_or_deleted_bot_stops_receiving_without_a_crash(
     caplog.set_level(logging.INFO, logger="organizer.bot")
     tg = running_bot.tg
     monkeypatch.setattr(polling, "FATAL_RECHECK_S", 4.0)
-    tg.outage(9.0, (kind,))  # long enough to be seen failing on a loaded machine
-    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "fail", timeout=8)
+    tg.outage(16.0, (kind,))  # long enough to be seen failing on a loaded machine
+    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "fail", timeout=15)
     fatal = bot_beat(running_bot)["detail"]["receive"]["fatal"]  # type: ignore[index]
     assert said in str(fatal) and TOKEN not in str(fatal)
     polls = len(tg.calls("getUpdates"))
