@@ -23,7 +23,7 @@ def stream_of(task_id: str) -> str:
     return f"task-{task_id}"
 
 
-class TaskState(msgspec.Struct, frozen=True):
+class TaskState(msgspec.Struct, frozen=True, gc=False):
     """A task as its events leave it: what `decide` judges, and every column of its
     projection row but the two timestamps (the one fold, see organizer.store.projections).
 

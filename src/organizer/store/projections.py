@@ -181,7 +181,11 @@ def fold_all(conn: sqlite3.Connection,
     `TaskState` (with their two stamps) and become row values once, at the end.
     """
     tables: dict[str, dict[str, Row]] = {table: {} for table in PROJECTIONS}
-    tasks: dict[str, list[Any]] = {}  # key: [TaskState, created_at, updated_at]
+    # tasks by id: the state and its two stamps, in three flat dicts of objects the garbage
+    # collector does not track (TaskState has gc=False), so a big fold costs it nothing
+    states: dict[str, TaskState] = {}
+    created: dict[str, str] = {}
+    updated: dict[str, str] = {}
     decode, table_of = e.decode, _TABLE_OF.get
     last = 0
     while True:
@@ -199,14 +203,17 @@ def fold_all(conn: sqlite3.Connection,
             table, field = found
             key = getattr(event, field)
             if table == "tasks":
-                held = tasks.get(key)
-                if held is None or type_ in _CREATES:
-                    state = evolve(None, event)
-                    if state is not None:
-                        tasks[key] = [state, at, at]
+                if type_ in _CREATES:
+                    held = None
+                    created[key] = at
                 else:
-                    held[0] = evolve(held[0], event)
-                    held[2] = at
+                    held = states.get(key)
+                    if held is None:
+                        continue
+                state = evolve(held, event)
+                if state is not None:
+                    states[key] = state
+                    updated[key] = at
                 continue
             store = tables[table]
             new = _APPLY[table](store.get(key), event, at)
@@ -216,8 +223,8 @@ def fold_all(conn: sqlite3.Connection,
     values: dict[str, dict[str, Values]] = {
         table: dict(zip(rows, map(itemgetter(*PROJECTIONS[table][1]), rows.values()), strict=True))
         for table, rows in tables.items() if table != "tasks"}
-    values["tasks"] = {key: (*astuple(state), created, updated)
-                       for key, (state, created, updated) in tasks.items()}
+    values["tasks"] = {key: (*astuple(state), created[key], updated[key])
+                       for key, state in states.items()}
     return values, last
 
 
