@@ -13,9 +13,10 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from organizer.clock import utcnow
 from organizer.domain import commands as c
 from organizer.domain import events as e
 from organizer.domain import tasks as domain
@@ -32,10 +33,6 @@ MAX_ATTEMPTS = 5
 LAST_REF = "last"
 _UNDOABLE_TYPES = ("task.created", "task.retitled", "task.rescheduled", "task.completed",
                    "task.cancelled", "task.reopened", "task.advanced")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_task_id() -> str:

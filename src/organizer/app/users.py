@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from organizer.app.tasks import utcnow
+from organizer.clock import utcnow
 from organizer.domain import events as e
 from organizer.domain import users as rules
 from organizer.domain.users import AUTO, LANGS, MAX_LEAD_MIN

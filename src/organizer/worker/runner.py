@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from organizer.clock import utcnow
 from organizer.errors import OrganizerError
 from organizer.settings import Settings
 from organizer.store import heartbeats
@@ -24,10 +25,6 @@ log = logging.getLogger("organizer.worker")
 HEARTBEAT_S = 5.0
 IDLE_WAIT_S = 1.0
 ERROR_PAUSE_S = 5.0
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _stamp(moment: datetime) -> str:
