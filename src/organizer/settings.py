@@ -9,23 +9,30 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from organizer.config_safety import exposed_host_warning, mask_url
 from organizer.env_file import read_env_file
 from organizer.errors import ConfigError
-from organizer.setting_values import clock_time, secret_url
+from organizer.setting_values import (
+    chat_id,
+    choice,
+    clock_time,
+    file_path,
+    http_url,
+    secret_url,
+    user_ids,
+    whole_number,
+    zone,
+)
 
 __all__ = ["exposed_host_warning", "mask_url", "read_env_file"]  # their homes are leaf modules
 
 TELEGRAM_PUBLIC_API = "https://api.telegram.org"
 # OPS_PING_URL: a healthchecks-style ping URL is itself the credential.
 SECRET_KEYS = frozenset({"TELEGRAM_BOT_TOKEN", "OPS_PING_URL"})
-Getter = Callable[[str], str]
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 # key -> default ("" means unset); the order is the order `config show` prints.
@@ -150,8 +157,8 @@ def load_settings(
     def opt(key: str) -> str | None:
         return get(key) or None
 
-    longpoll = _int(get, "TG_LONGPOLL_SEC", low=1, high=600)
-    read_timeout = _int(get, "TG_HTTP_READ_TIMEOUT", low=1, high=3600)
+    longpoll = whole_number(get, "TG_LONGPOLL_SEC", low=1, high=600)
+    read_timeout = whole_number(get, "TG_HTTP_READ_TIMEOUT", low=1, high=3600)
     if read_timeout < longpoll + 10:
         raise ConfigError(
             f"TG_HTTP_READ_TIMEOUT={read_timeout} is below TG_LONGPOLL_SEC + 10 = {longpoll + 10}; "
@@ -169,135 +176,42 @@ def load_settings(
             "GOOGLE_CALENDAR_ID=primary is refused: a service account's primary calendar is not "
             "yours; set the id of a calendar shared with the service account (…@group.calendar.google.com)"
         )
-    db_path = _path(get, "DB_PATH")
+    db_path = file_path(get, "DB_PATH")
     backup_dir = opt("BACKUP_DIR")
     admin_chat = opt("OPS_ADMIN_CHAT_ID")
     return Settings(
         db_path=db_path,
         expected_db_volume=opt("EXPECTED_DB_VOLUME"),
-        canon_path=_path(get, "CANON_PATH"),
+        canon_path=file_path(get, "CANON_PATH"),
         migrations_dir=(
-            _path(get, "MIGRATIONS_DIR") if get("MIGRATIONS_DIR") else bundled_migrations_dir()
+            file_path(get, "MIGRATIONS_DIR") if get("MIGRATIONS_DIR") else bundled_migrations_dir()
         ),
         telegram_bot_token=token,
-        telegram_api_base=_url(get, "TELEGRAM_API_BASE"),
+        telegram_api_base=http_url(get, "TELEGRAM_API_BASE"),
         tg_longpoll_sec=longpoll,
         tg_http_read_timeout=read_timeout,
-        tg_receive_stale_sec=_int(get, "TG_RECEIVE_STALE_SEC", low=1, high=24 * 3600),
-        tg_allowed_user_ids=_user_ids(get("TG_ALLOWED_USER_IDS")),
-        default_tz=_zone(get("DEFAULT_TZ")),
+        tg_receive_stale_sec=whole_number(get, "TG_RECEIVE_STALE_SEC", low=1, high=24 * 3600),
+        tg_allowed_user_ids=user_ids(get("TG_ALLOWED_USER_IDS")),
+        default_tz=zone(get("DEFAULT_TZ")),
         google_calendar_id=calendar_id,
-        google_sa_file=_path(get, "GOOGLE_SA_FILE"),
-        google_calendar_api_base=_url(get, "GOOGLE_CALENDAR_API_BASE") or None,
-        asr_service_url=_url(get, "ASR_SERVICE_URL") or None,
+        google_sa_file=file_path(get, "GOOGLE_SA_FILE"),
+        google_calendar_api_base=http_url(get, "GOOGLE_CALENDAR_API_BASE") or None,
+        asr_service_url=http_url(get, "ASR_SERVICE_URL") or None,
         api_host=get("API_HOST") or "127.0.0.1",
-        api_port=_int(get, "API_PORT", low=1, high=65535),
+        api_port=whole_number(get, "API_PORT", low=1, high=65535),
         backup_dir=Path(backup_dir).expanduser().absolute()
         if backup_dir
         else db_path.parent / "backups",
-        log_format=_choice(get, "LOG_FORMAT", ("text", "json")),
-        runtime=_choice(get, "ORGANIZER_RUNTIME", ("auto", "compose", "local")),
-        reminder_lead_min=_int(get, "REMINDER_LEAD_MIN", low=0, high=7 * 24 * 60),
-        reminder_max_late_min=_int(get, "REMINDER_MAX_LATE_MIN", low=0, high=30 * 24 * 60),
-        ops_admin_chat_id=_chat_id(admin_chat),
-        google_calendar_timeout_sec=_int(get, "GOOGLE_CALENDAR_TIMEOUT_SEC", low=1, high=120),
-        default_lang=_choice(get, "DEFAULT_LANG", ("ru", "en")),
+        log_format=choice(get, "LOG_FORMAT", ("text", "json")),
+        runtime=choice(get, "ORGANIZER_RUNTIME", ("auto", "compose", "local")),
+        reminder_lead_min=whole_number(get, "REMINDER_LEAD_MIN", low=0, high=7 * 24 * 60),
+        reminder_max_late_min=whole_number(get, "REMINDER_MAX_LATE_MIN", low=0, high=30 * 24 * 60),
+        ops_admin_chat_id=chat_id(admin_chat),
+        google_calendar_timeout_sec=whole_number(get, "GOOGLE_CALENDAR_TIMEOUT_SEC", low=1, high=120),
+        default_lang=choice(get, "DEFAULT_LANG", ("ru", "en")),
         ops_daily_check_at=clock_time(opt("OPS_DAILY_CHECK_AT")),
         ops_ping_url=secret_url(opt("OPS_PING_URL"), "OPS_PING_URL"),
     )
-
-
-def _chat_id(value: str | None) -> int | None:
-    if value is None:
-        return None
-    if not _is_int(value):
-        raise ConfigError(
-            f"OPS_ADMIN_CHAT_ID={value[:40]!r} is not a Telegram chat id; set a number such as 123456789"
-        )
-    return int(value)
-
-
-def _is_int(value: str) -> bool:
-    # 19 digits fit in SQLite's integer; longer ones are no id or port (and int() of
-    # thousands of digits is refused by Python itself).
-    return re.fullmatch(r"-?\d{1,19}", value) is not None
-
-
-def _int(get: Getter, key: str, *, low: int, high: int) -> int:
-    value = get(key)
-    if not _is_int(value):
-        shown = value if len(value) <= 40 else f"{value[:20]}… ({len(value)} characters)"
-        raise ConfigError(f"{key}={shown!r} is not a whole number; set a number from {low} to {high}")
-    number = int(value)
-    if not low <= number <= high:
-        raise ConfigError(f"{key}={number} is out of range; set a number from {low} to {high}")
-    return number
-
-
-def _path(get: Getter, key: str) -> Path:
-    value = get(key)
-    if not value:
-        raise ConfigError(f"{key} is empty; set a file path or remove the line to use the default")
-    if "\x00" in value:
-        raise ConfigError(f"{key} contains a NUL character; set a plain file path")
-    return Path(value).expanduser().absolute()
-
-
-def _url(get: Getter, key: str) -> str:
-    value = get(key)
-    if not value:
-        return ""
-    try:
-        parsed = urlparse(value)
-        usable = parsed.scheme in ("http", "https") and bool(parsed.hostname)
-        parsed.port  # noqa: B018 -- a port out of range raises here
-    except ValueError:
-        usable = False
-    if not usable:
-        raise ConfigError(
-            f"{key}={mask_url(value)!r} is not an http(s) URL; set it like "
-            "http://127.0.0.1:8080 or unset it"
-        )
-    return value
-
-
-def _choice(get: Getter, key: str, allowed: tuple[str, ...]) -> str:
-    value = get(key).lower()
-    if value not in allowed:
-        raise ConfigError(f"{key}={value!r} is not one of {', '.join(allowed)}; set one of them")
-    return str(value)
-
-
-_ZONE_RE = re.compile(r"[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*")
-
-
-def _zone(value: str) -> str:
-    shown = value if len(value) <= 60 else value[:60] + "…"
-    error = ConfigError(
-        f"DEFAULT_TZ={shown!r} is not an IANA time zone; set a name such as Europe/Moscow"
-    )
-    if len(value) > 60 or not _ZONE_RE.fullmatch(value):
-        raise error
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # a directory ("Europe") is an OSError
-        raise error from None
-    return value
-
-
-def _user_ids(value: str) -> tuple[int, ...]:
-    ids: list[int] = []
-    for part in value.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not re.fullmatch(r"\d{1,19}", part):
-            raise ConfigError(
-                f"TG_ALLOWED_USER_IDS has {part[:40]!r}, which is not a Telegram user id; "
-                "list numeric ids separated by commas, e.g. 123456789,987654321"
-            )
-        ids.append(int(part))
-    return tuple(ids)
 
 
 def describe(settings_env: Mapping[str, str]) -> list[tuple[str, bool, str]]:

@@ -14,7 +14,7 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -23,6 +23,7 @@ from organizer import __version__
 from organizer.api import checks
 from organizer.api.checks import FAIL, OK, Check, overall
 from organizer.api.integrity import integrity
+from organizer.clock import utcnow
 from organizer.errors import DatabaseBusy, OrganizerError
 from organizer.settings import Settings
 from organizer.store import heartbeats
@@ -33,10 +34,6 @@ DB_DEADLINE_S = 0.8
 BUSY_TIMEOUT_MS = 300
 LOCKED = (f"locked: another connection holds an exclusive lock (no read within "
           f"{BUSY_TIMEOUT_MS} ms); find it with `fuser` on DB_PATH or `organizer ops check`")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class HealthProbe:

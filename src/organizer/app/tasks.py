@@ -13,9 +13,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from organizer.clock import utcnow
 from organizer.domain import commands as c
 from organizer.domain import events as e
 from organizer.domain import tasks as domain
@@ -30,10 +31,6 @@ Rows = list[dict[str, Any]]
 # "последнюю задачу сделал", "последнюю отмени", "done with the last one".
 LAST_REF = "last"
 _UNDOABLE_TYPES = tuple(sorted(e.TASK_CHANGE_TYPES))
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_task_id() -> str:

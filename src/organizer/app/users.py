@@ -16,20 +16,19 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from organizer.app.tasks import utcnow
+from organizer.clock import utcnow
 from organizer.domain import events as e
 from organizer.domain import users as rules
 from organizer.domain.users import AUTO, LANGS, MAX_LEAD_MIN
-from organizer.errors import DomainError, InvalidLead
+from organizer.errors import DomainError
+from organizer.parsing.lead import parse_lead
 from organizer.store.commit import Decision, commit
 from organizer.store.events import EventStore
 
 __all__ = ["AUTO", "LANGS", "MAX_LEAD_MIN", "InvalidSetting", "UserService", "UserSettings",
            "parse_lead"]
-_LEAD_DIGITS = 9  # more digits than this is out of range whatever the unit
 # A zone name: words of letters, digits, "_", "+" and "-" joined by "/", as in the tz database.
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]{1,30}(?:/[A-Za-z0-9_+\-]{1,30}){0,2}")
-_LEAD = re.compile(r"^([+-]?\d+)\s*(m|min|mins|minutes?|мин|минут[аы]?|h|hours?|ч|час|часа|часов)?\.?$")
 
 
 class InvalidSetting(DomainError):
@@ -43,20 +42,6 @@ class UserSettings:
     lang: str | None  # chosen with /lang; None: never chosen, or given up with /lang auto
     lead_min: int | None = None  # chosen with /remind; None: REMINDER_LEAD_MIN
     tg_lang: str | None = None  # Telegram's language_code, as last recorded
-
-
-def parse_lead(text: str) -> int:
-    """Minutes from "15", "15 мин", "2h", "1 час"; InvalidLead naming what is wrong."""
-    given = text.strip()
-    found = _LEAD.match(given.lower())
-    if found is None:
-        raise InvalidLead("not_a_number", given)
-    digits = found.group(1).lstrip("+-")
-    if len(digits) > _LEAD_DIGITS:  # far out of range; int() of 4,300+ digits even raises
-        raise InvalidLead("negative" if found.group(1)[0] == "-" else "too_long", given)
-    number = int(found.group(1))
-    unit = found.group(2) or "m"
-    return rules.check_lead(number * 60 if unit[0] in "hч" else number, given)
 
 
 def user_stream(user_id: str) -> str:

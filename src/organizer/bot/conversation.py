@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from organizer.app.tasks import TaskService, utcnow
+from organizer.app.tasks import TaskService
 from organizer.app.users import UserService
 from organizer.bot import preferences
 from organizer.bot.chat import Incoming
 from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say
+from organizer.clock import utcnow
 from organizer.domain import commands as c
 from organizer.domain.rule_words import describe
 from organizer.domain.users import lead_minutes, reply_language

@@ -36,6 +36,7 @@ from aiogram.exceptions import (
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
+from organizer.backoff import Backoff, FailureStreak
 from organizer.bot.receive_faults import CONFLICT, FATAL, RETRY_AFTER, Fault, classify
 
 log = logging.getLogger("organizer.bot")
@@ -48,6 +49,8 @@ STOP_GRACE_S = 5.0
 # bot's polling under load, so the short cap costs Telegram nothing.
 RECEIVE_FIRST_S, RECEIVE_CAP_S = 0.5, 1.5
 CONFLICT_CAP_S = 30.0  # two instances on one token: back off further, it will not heal soon
+RECEIVE_BACKOFF = Backoff(RECEIVE_FIRST_S, RECEIVE_CAP_S, jitter=(0.8, 1.2))
+CONFLICT_BACKOFF = Backoff(RECEIVE_FIRST_S, CONFLICT_CAP_S, jitter=(0.8, 1.2))
 FATAL_RECHECK_S = 600.0
 FAILING_LOG_EVERY_S = 60.0  # while failing, one warning a minute, not one per attempt
 # A handler whose Bot API call failed like this is run again (its effects are idempotent).
@@ -121,21 +124,6 @@ class PollState:
                 "error": self.last_error if self.failing else None, "fatal": self.fatal}
 
 
-class Backoff:
-    """Doubling delays with ±20 % jitter, capped."""
-
-    def __init__(self, first: float = RECEIVE_FIRST_S, cap: float = RECEIVE_CAP_S) -> None:
-        self.first, self.cap, self.current = first, cap, first
-
-    def next(self) -> float:
-        delay = self.current * random.uniform(0.8, 1.2)
-        self.current = min(self.cap, self.current * 2)
-        return delay
-
-    def reset(self) -> None:
-        self.current = self.first
-
-
 async def until_stopped(work: Awaitable[T], stop: asyncio.Event) -> T:
     """Await `work` unless `stop` is set first, in which case it is cancelled."""
     task = asyncio.ensure_future(work)
@@ -165,8 +153,8 @@ class Poller:
         self.longpoll_s, self.read_timeout_s = longpoll_s, read_timeout_s
         self.state = state or PollState()
         self.offset: int | None = None
-        self.backoff = Backoff()
-        self.conflict_backoff = Backoff(cap=CONFLICT_CAP_S)
+        self.backoff = FailureStreak(RECEIVE_BACKOFF)
+        self.conflict_backoff = FailureStreak(CONFLICT_BACKOFF)
         self.logged_at: float | None = None  # the last "getUpdates failed" warning
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from organizer.app.users import AUTO, MAX_LEAD_MIN, InvalidSetting, parse_lead
+from organizer.app.users import AUTO, MAX_LEAD_MIN, InvalidSetting
 from organizer.bot.replies import Reply, say
 from organizer.domain.users import language_source
 from organizer.errors import InvalidLead
+from organizer.parsing.lead import parse_lead
 
 if TYPE_CHECKING:
     from organizer.bot.chat import Chat, Incoming

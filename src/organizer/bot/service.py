@@ -16,7 +16,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import TelegramAPIServer
 
-from organizer.app.database import open_database
+from organizer.bootstrap import bootstrap
 from organizer.bot.asr import AsrClient
 from organizer.bot.conversation import Conversation
 from organizer.bot.handlers import Handlers
@@ -44,7 +44,8 @@ class DbThread:
 
     def __init__(self, settings: Settings) -> None:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bot-db")
-        self.conn: sqlite3.Connection = self.executor.submit(open_database, settings).result()
+        opened = self.executor.submit(bootstrap(settings).database)
+        self.conn: sqlite3.Connection = opened.result()
 
     async def __call__(self, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -84,9 +85,7 @@ async def beat_forever(db: DbThread, state: PollState, asr: AsrClient, bot_id: i
 
 async def run_bot(settings: Settings, stop: asyncio.Event) -> None:
     """Serve the bot until `stop` is set; returns within a few seconds of it."""
-    from organizer.canon import LiveCanon
-
-    canon = LiveCanon(settings.canon_path)
+    canon = bootstrap(settings).live_canon()
     db = DbThread(settings)
     asr = AsrClient(settings.asr_service_url)
     bot = make_bot(settings)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
+from organizer.backoff import Backoff
 from organizer.errors import CalendarError, CalendarRefused, CalendarUnavailable
 from organizer.settings import Settings
 
@@ -99,8 +99,7 @@ class CalendarClient:
         self.calendar_id = calendar_id
         self.wait = wait
         self.attempts = attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
+        self.backoff = Backoff(base_delay, max_delay, jitter=(0.5, 1.0))
         self.calls = 0
 
     def close(self) -> None:
@@ -215,10 +214,8 @@ class CalendarClient:
                 last = f"no answer within the timeout ({type(exc).__name__})"
             except (OSError, HttpLib2Error) as exc:
                 last = f"connection failed: {_short(exc)}"
-            if attempt + 1 < self.attempts:
-                ceiling = min(self.max_delay, self.base_delay * 2 ** attempt)
-                if self.wait(ceiling / 2 + random.uniform(0, ceiling / 2)):
-                    break
+            if attempt + 1 < self.attempts and self.wait(self.backoff.delay(attempt + 1)):
+                break
         raise CalendarUnavailable(f"calendar {self.calendar_id} unavailable: {last}")
 
 

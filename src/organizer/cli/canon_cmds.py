@@ -68,7 +68,7 @@ def parse(
     from datetime import datetime
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from organizer.canon import load_canon
+    from organizer.bootstrap import bootstrap
     from organizer.parsing import parse as parse_message
 
     settings = context.settings()
@@ -91,7 +91,7 @@ def parse(
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
     with context.errors_to_exit():
-        canon = load_canon(settings.canon_path)
+        canon = bootstrap(settings).canon()
     result = parse_message(text, moment, zone_name, canon)
     print(json.dumps(result.to_json(), ensure_ascii=False))
 

@@ -16,9 +16,9 @@ config_app = typer.Typer(help="Show the configuration (never a secret's value)."
 
 
 def _open() -> Any:
-    from organizer.app.database import open_database
+    from organizer.bootstrap import bootstrap
 
-    return open_database(context.settings())
+    return bootstrap(context.settings()).database()
 
 
 @projections_app.command("rebuild")

@@ -40,14 +40,14 @@ def heartbeat(
 
     Example: organizer ops heartbeat worker --max-age 30
     """
-    from organizer.app.database import open_database
+    from organizer.bootstrap import bootstrap
     from organizer.store import heartbeats
 
     if daemon not in ("worker", "bot"):
         raise context.fail(f"unknown daemon {daemon!r}: pick worker or bot")
     settings = context.settings()
     with context.errors_to_exit():
-        conn = open_database(settings, readonly=True)
+        conn = bootstrap(settings).database(readonly=True)
         try:
             beat = heartbeats.read_all(conn).get(daemon)
         finally:

@@ -14,10 +14,9 @@ UserOpt = typer.Option(None, "--user", help="Owner id (default: first TG_ALLOWED
 
 
 def _service() -> Any:
-    from organizer.app.database import open_database
-    from organizer.app.tasks import TaskService
+    from organizer.bootstrap import bootstrap
 
-    return TaskService(open_database(context.settings()))
+    return bootstrap(context.settings()).tasks()
 
 
 def _owner(user: str | None) -> str:

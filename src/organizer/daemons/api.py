@@ -86,9 +86,9 @@ async def serve_app(app: Any, host: str, port: int, stop: asyncio.Event) -> None
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Serve /health and /metrics on API_HOST:API_PORT until `stop` is set."""
     from organizer.api.app import create_app
-    from organizer.canon import LiveCanon
+    from organizer.bootstrap import bootstrap
 
-    live = LiveCanon(settings.canon_path)
+    live = bootstrap(settings).live_canon()
     app = create_app(settings, live)
     watching = asyncio.create_task(live.watch(stop), name="canon-watch")
     log.info("api listening on http://%s:%s", settings.api_host, settings.api_port)

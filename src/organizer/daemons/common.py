@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from organizer.app.database import open_database
+from organizer.bootstrap import bootstrap
 from organizer.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,11 +34,10 @@ class Preflight:
 
 def preflight(settings: Settings) -> Preflight:
     """Volume, schema and canon checks; raises the OrganizerError that says what is wrong."""
-    from organizer.canon import load_canon
-
-    conn = open_database(settings)
+    services = bootstrap(settings)
+    conn = services.database()
     try:
-        canon = load_canon(settings.canon_path)
+        canon = services.canon()
     except Exception:
         conn.close()
         raise

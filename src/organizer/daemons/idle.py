@@ -21,10 +21,10 @@ BEAT_EVERY_S = 10.0
 
 async def idle(settings: Settings, daemon: str, reason: str, stop: asyncio.Event) -> None:
     """Beat `off` every BEAT_EVERY_S until `stop` is set."""
-    from organizer.app.database import open_database
+    from organizer.bootstrap import bootstrap
     from organizer.store import heartbeats
 
-    conn = await asyncio.to_thread(open_database, settings)
+    conn = await asyncio.to_thread(bootstrap(settings).database)
     try:
         while not stop.is_set():
             try:

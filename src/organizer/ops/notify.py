@@ -30,14 +30,15 @@ def send(settings: Settings, text: str, timeout: float = 10.0) -> None:
     few short retries; NotifyError / ConfigError with a token-free one-line reason."""
     import httpx
 
-    from organizer.telegram import BotSender, SendFailed
+    from organizer.bootstrap import bootstrap
+    from organizer.telegram import SendFailed
 
     if not settings.telegram_bot_token:
         raise ConfigError("--notify needs TELEGRAM_BOT_TOKEN; set it or drop --notify")
     if settings.ops_admin_chat_id is None:
         raise ConfigError("--notify needs OPS_ADMIN_CHAT_ID (the admin's chat id); set it")
-    sender = BotSender(settings.telegram_api_base, settings.telegram_bot_token,
-                       timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
+    sender = bootstrap(settings).telegram_sender(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
     try:
         sender.deliver(settings.ops_admin_chat_id, text, attempts=ATTEMPTS)
     except SendFailed as exc:

@@ -1,4 +1,8 @@
-"""How long before a due time a person wants reminders: an amount of time said in words.
+"""How long before a due time a person wants reminders: the one home for reading it.
+
+Two forms, one vocabulary of units (MINUTES_PER_UNIT) and one range check
+(`check_lead`): a command argument (`/remind 15`, "2h", "1 час": `parse_lead`),
+and an amount said in words (`lead_minutes`, below).
 
 The canon's `set_reminder_lead` patterns decide that a message is about the
 reminder setting and mark the amount (group `lead`: "30 минут", "полтора часа",
@@ -12,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from organizer.domain.users import check_lead
+from organizer.errors import InvalidLead
 from organizer.parsing.timegrammar import TimeGrammar
 
 MINUTES_PER_UNIT = {"minute": 1, "hour": 60, "day": 24 * 60, "week": 7 * 24 * 60,
@@ -19,6 +25,24 @@ MINUTES_PER_UNIT = {"minute": 1, "hour": 60, "day": 24 * 60, "week": 7 * 24 * 60
 _WORD = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:-[^\W\d_]+)*")
 _JOINERS = frozenset({"и", "and"})
 _LONGEST_PHRASE = 5  # "an hour and a half"
+# A command argument: a whole number, optionally signed, then minutes or hours (default minutes).
+_ARGUMENT = re.compile(
+    r"^([+-]?\d+)\s*(m|min|mins|minutes?|мин|минут[аы]?|h|hours?|ч|час|часа|часов)?\.?$")
+_ARGUMENT_DIGITS = 9  # more digits than this is out of range whatever the unit
+
+
+def parse_lead(text: str) -> int:
+    """Minutes from a command argument: "15", "15 мин", "2h", "1 час"; InvalidLead naming
+    what is wrong ("not_a_number", "negative", "too_long") with the text as given."""
+    given = text.strip()
+    found = _ARGUMENT.match(given.lower())
+    if found is None:
+        raise InvalidLead("not_a_number", given)
+    digits = found.group(1).lstrip("+-")
+    if len(digits) > _ARGUMENT_DIGITS:  # far out of range; int() of 4,300+ digits even raises
+        raise InvalidLead("negative" if found.group(1)[0] == "-" else "too_long", given)
+    unit = "hour" if (found.group(2) or "m")[0] in "hч" else "minute"
+    return check_lead(int(found.group(1)) * MINUTES_PER_UNIT[unit], given)
 
 
 def lead_minutes(text: str, grammar: TimeGrammar) -> int | None:

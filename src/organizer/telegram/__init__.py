@@ -8,6 +8,6 @@ jittered retries for a one-off message such as the daily check's summary.
 """
 
 from organizer.telegram.pacing import Pacer
-from organizer.telegram.sender import BotSender, SendFailed, backoff
+from organizer.telegram.sender import BotSender, SendFailed
 
-__all__ = ["BotSender", "Pacer", "SendFailed", "backoff"]
+__all__ = ["BotSender", "Pacer", "SendFailed"]

@@ -12,7 +12,7 @@ Answers, as the adapter reads them:
 * 429 — wait `parameters.retry_after` (RETRY_AFTER_S when missing) and send again.
 * 5xx with any body (JSON, nginx's HTML page, nothing), a cut connection, a
   refused connection, a DNS failure, a connect timeout — not sent; try again
-  after `backoff(n)`.
+  after `SEND_BACKOFF.delay(n)`.
 * 401 / 404 — the token is revoked or the bot deleted: a configuration failure
   (`SendFailed.config`); trying again does not help until the setting is fixed.
 * other 4xx (blocked chat, bad text) — this message can never be sent.
@@ -20,28 +20,22 @@ Answers, as the adapter reads them:
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
+from organizer.backoff import Backoff
 from organizer.errors import OrganizerError
 from organizer.telegram.pacing import Pacer
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 RETRY_AFTER_S = 5.0      # a 429 that does not say how long
-BACKOFF_FIRST_S = 1.0
-BACKOFF_MAX_S = 30.0
+SEND_BACKOFF = Backoff(first=1.0, cap=30.0, jitter=(0.75, 1.25), clip=True)
 CONFIG_RETRY_S = 60.0    # how often a bot with a revoked token tries again
 _DESCRIPTION_MAX = 200
-
-
-def backoff(failures: int, first: float = BACKOFF_FIRST_S, cap: float = BACKOFF_MAX_S) -> float:
-    """Seconds to wait after `failures` failures in a row: doubling, capped, with +-25% jitter."""
-    base = min(cap, first * 2.0 ** max(0, failures - 1))
-    return float(min(cap, base * random.uniform(0.75, 1.25)))
 
 
 class SendFailed(OrganizerError):
@@ -100,7 +94,7 @@ class BotSender:
                 if exc.retry_after is None or exc.config or attempt == attempts:
                     raise
                 wait(min(max_wait, exc.retry_after if exc.flood else
-                          backoff(self.failures, first=0.5, cap=max_wait)))
+                          replace(SEND_BACKOFF, first=0.5, cap=max_wait).delay(self.failures)))
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _post(self, payload: dict[str, Any]) -> bool:
@@ -110,7 +104,7 @@ class BotSender:
             return False  # it was sent; whether it arrived is unknown — do not send twice
         except httpx.HTTPError as exc:
             raise SendFailed(f"Telegram unreachable ({_kind(exc)})",
-                             backoff(self.failures + 1)) from None
+                             SEND_BACKOFF.delay(self.failures + 1)) from None
         try:
             answer = response.json()
         except ValueError:
@@ -138,7 +132,7 @@ class BotSender:
                              CONFIG_RETRY_S, config=True)
         if status >= 500 or answer is None:
             raise SendFailed(f"Telegram answered {status}{_phrase(answer, response)}",
-                             backoff(self.failures + 1))
+                             SEND_BACKOFF.delay(self.failures + 1))
         raise SendFailed(f"Telegram refused the message: {status} {said}", None)
 
     def close(self) -> None:

@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from organizer.app import calendar_mode as cm
-from organizer.calendar.client import CalendarClient, Wait, build_service
+from organizer.bootstrap import bootstrap
+from organizer.calendar.client import CalendarClient, Wait
 from organizer.calendar.plan import Action, plan
 from organizer.calendar.sync import carry_out, outcome_decision
 from organizer.domain import events as e
@@ -46,8 +47,7 @@ ClientFactory = Callable[[Settings, Wait], CalendarClient]
 
 
 def default_client(settings: Settings, wait: Wait) -> CalendarClient:
-    assert settings.google_calendar_id is not None
-    return CalendarClient(build_service(settings), settings.google_calendar_id, wait=wait)
+    return bootstrap(settings).calendar_client(wait)
 
 
 class CalendarSync:

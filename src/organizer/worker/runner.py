@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from organizer.bootstrap import bootstrap
+from organizer.clock import utcnow
 from organizer.errors import OrganizerError
 from organizer.settings import Settings
 from organizer.store import heartbeats
@@ -24,10 +26,6 @@ log = logging.getLogger("organizer.worker")
 HEARTBEAT_S = 5.0
 IDLE_WAIT_S = 1.0
 ERROR_PAUSE_S = 5.0
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _stamp(moment: datetime) -> str:
@@ -153,21 +151,18 @@ class Worker:
             conn.close()
 
     def _reminder_loop(self, stop: threading.Event) -> None:
-        from organizer.canon import LiveCanon
         from organizer.reminders.loop import Reminders
-        from organizer.telegram import BotSender
 
+        services = bootstrap(self.settings)
         if self.canon is None:  # once: a restarted loop keeps the one watcher
-            self.canon = LiveCanon(self.settings.canon_path)
+            self.canon = services.live_canon()
             self.canon.watch_in_thread(stop)  # a wording edit reaches the next reminder
         canon = self.canon
         conn = connect(self.settings.db_path)
         notifier = ChangeNotifier(self.settings.db_path, stop)
         sender = self.sender
         if sender is None:
-            assert self.settings.telegram_bot_token is not None
-            sender = BotSender(self.settings.telegram_api_base,
-                               self.settings.telegram_bot_token)
+            sender = services.telegram_sender()
         try:
             self.reminders = Reminders(self.settings, conn, sender, clock=self.clock,
                                        canon=lambda: canon.current)
