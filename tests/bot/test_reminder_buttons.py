@@ -78,7 +78,7 @@ async def test_snooze_reschedules_once_and_the_reminder_shows_the_new_time(
     edited = shown(running_bot, ALICE, reminder)
     assert edited["text"] == canon.reply(
         "reminder_snoozed", "ru", title="позвонить маме",
-        when=task_when(moved, "Europe/Moscow", "ru", datetime.now(UTC)))
+        when=task_when(canon, moved, "Europe/Moscow", "ru", datetime.now(UTC)))
     assert f"{due.astimezone(ZoneInfo('Europe/Moscow')):%H:%M}" in edited["text"]
     assert [b["callback_data"] for b in edited["reply_markup"]["inline_keyboard"][0]] == [
         f"done:{task['id']}", f"cancel:{task['id']}"]

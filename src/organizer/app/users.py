@@ -21,6 +21,7 @@ from organizer.domain import events as e
 from organizer.domain import users as rules
 from organizer.domain.users import AUTO, LANGS, MAX_LEAD_MIN
 from organizer.errors import DomainError, InvalidLead
+from organizer.parsing.lead import HOUR_UNITS, REMIND_ARGUMENT
 from organizer.store.db import transaction
 from organizer.store.events import EventStore
 from organizer.store.projections import project
@@ -30,7 +31,6 @@ __all__ = ["AUTO", "LANGS", "MAX_LEAD_MIN", "InvalidSetting", "UserService", "Us
 _LEAD_DIGITS = 9  # more digits than this is out of range whatever the unit
 # A zone name: words of letters, digits, "_", "+" and "-" joined by "/", as in the tz database.
 _ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]{1,30}(?:/[A-Za-z0-9_+\-]{1,30}){0,2}")
-_LEAD = re.compile(r"^([+-]?\d+)\s*(m|min|mins|minutes?|мин|минут[аы]?|h|hours?|ч|час|часа|часов)?\.?$")
 
 
 class InvalidSetting(DomainError):
@@ -49,7 +49,7 @@ class UserSettings:
 def parse_lead(text: str) -> int:
     """Minutes from "15", "15 мин", "2h", "1 час"; InvalidLead naming what is wrong."""
     given = text.strip()
-    found = _LEAD.match(given.lower())
+    found = REMIND_ARGUMENT.match(given.lower())
     if found is None:
         raise InvalidLead("not_a_number", given)
     digits = found.group(1).lstrip("+-")
@@ -57,7 +57,7 @@ def parse_lead(text: str) -> int:
         raise InvalidLead("negative" if found.group(1)[0] == "-" else "too_long", given)
     number = int(found.group(1))
     unit = found.group(2) or "m"
-    return rules.check_lead(number * 60 if unit[0] in "hч" else number, given)
+    return rules.check_lead(number * 60 if unit in HOUR_UNITS else number, given)
 
 
 def user_stream(user_id: str) -> str:

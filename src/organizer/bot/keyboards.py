@@ -129,7 +129,7 @@ def _snooze(conv: Chat, key: str, task: dict[str, Any], press: Press, tz: str,
         return Reply(current.text, current.buttons, answer=current.text.split("\n")[0][:190])
     # "I'll remind you at ...": the reminder's time, the due time less the lead time
     remind_at = datetime.strptime(moved["due_at"], "%Y-%m-%dT%H:%M:%SZ") - timedelta(minutes=lead)
-    when = task_when({"due_at": f"{remind_at:%Y-%m-%dT%H:%M:%SZ}"}, tz, lang, now)
+    when = task_when(canon, {"due_at": f"{remind_at:%Y-%m-%dT%H:%M:%SZ}"}, tz, lang, now)
     text = say(canon, "reminder_snoozed", lang, number=moved["number"], title=moved["title"],
                when=when)
     return Reply(text, task_buttons(canon, moved, lang), answer=text[:190])

@@ -206,6 +206,9 @@ def _semantic_errors(
     replies = data.get("replies")
     if isinstance(replies, Mapping):
         yield from _reply_errors(replies)
+    words = data.get("words")
+    if isinstance(words, Mapping):
+        yield from _template_errors(words, ("words",))
 
 
 def _repeat_part_errors(time_spec: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -241,7 +244,14 @@ def _reply_errors(replies: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int,
             node = node.get(part) if isinstance(node, Mapping) else None
         if node is None:
             yield ("replies",), f"missing reply template {key!r}"
-    for key_path, template in _templates(replies, ("replies",)):
+    yield from _template_errors(replies, ("replies",))
+
+
+def _template_errors(
+    node: Mapping[str, Any], at: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Templates that do not render, or whose en placeholders differ from ru."""
+    for key_path, template in _templates(node, at):
         if not isinstance(template, Mapping):
             continue
         names: dict[str, set[str]] = {}

@@ -103,7 +103,7 @@ def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
     if isinstance(command, c.AddTask):
         title = clean_title(command.title)
         if not title:
-            raise InvalidTransition("a task needs a title; say what to do, e.g. 'позвонить маме'")
+            raise InvalidTransition("a task needs a title; say what to do, e.g. 'call mum'")
         due_date = _iso(command.due_date)
         due_time = _hm(command.due_time) if due_date else None
         repeat = None

@@ -16,6 +16,10 @@ from organizer.parsing.timegrammar import TimeGrammar
 
 MINUTES_PER_UNIT = {"minute": 1, "hour": 60, "day": 24 * 60, "week": 7 * 24 * 60,
                     "month": 30 * 24 * 60}  # a month only ever shows up as too long
+# /remind's argument: a whole number and an optional unit ("15", "15 мин", "2h", "1 час").
+REMIND_ARGUMENT = re.compile(
+    r"^([+-]?\d+)\s*(m|min|mins|minutes?|мин|минут[аы]?|h|hours?|ч|час|часа|часов)?\.?$")
+HOUR_UNITS = frozenset({"h", "hour", "hours", "ч", "час", "часа", "часов"})
 _WORD = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:-[^\W\d_]+)*")
 _JOINERS = frozenset({"и", "and"})
 _LONGEST_PHRASE = 5  # "an hour and a half"
