@@ -9,6 +9,8 @@ if TYPE_CHECKING:
     from organizer.canon import Canon
 
 MAX_MESSAGE = 4096
+# InvalidTransition.status -> the canon's refused.<key>: a change the task's state forbids
+_REFUSED = {"done": "already_done", "cancelled": "cancelled", "open": "already_open"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,15 @@ class Reply:
 def say(canon: Canon, key: str, lang: str, **values: Any) -> str:
     """The canon's template `key` in `lang` (KeyError naming a key the canon lacks)."""
     return canon.reply(key, lang, **values)
+
+
+def refusal(canon: Canon, exc: Exception, task: dict[str, Any], lang: str) -> str:
+    """Why a change to `task` did not apply: in the person's language when it is the task's
+    state (a second press of Done), else the error's own line."""
+    key = _REFUSED.get(getattr(exc, "status", ""))
+    if key is None:
+        return str(exc)
+    return say(canon, f"refused.{key}", lang, number=task["number"], title=task["title"])
 
 
 def chunks(text: str, size: int = MAX_MESSAGE) -> list[str]:

@@ -44,6 +44,9 @@ REQUIRED_REPLIES = (
     "lang_current.default", "lang_auto", "lang_invalid", "language_name.russian",
     "language_name.english", "button_invalid",
     "calendar_unsyncable_marker", "calendar_unsyncable",
+    "button_cancel", "button_alternative", "start_id", "edited_ignored", "duration_hours",
+    "duration_minutes", "calendar_repeat", "refused.already_done", "refused.cancelled",
+    "refused.already_open",
 )  # fmt: skip
 
 

@@ -139,7 +139,7 @@ def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
         return [e.TaskCancelled(task_id=state.task_id)]
     if isinstance(command, c.ReopenTask):
         if state.status == "open":
-            raise InvalidTransition(f"{state.label} is already open")
+            raise InvalidTransition(f"{state.label} is already open", "open")
         return [e.TaskReopened(task_id=state.task_id, previous_status=state.status)]
     if isinstance(command, c.RetitleTask):
         _require(state, "open", "rename")
@@ -180,10 +180,11 @@ def _require(state: TaskState, status: str, verb: str) -> None:
     if state.status == status:
         return
     if state.status == "done":
-        raise InvalidTransition(f"cannot {verb} {state.label}: it is already done")
+        raise InvalidTransition(f"cannot {verb} {state.label}: it is already done", "done")
     if state.status == "cancelled":
-        raise InvalidTransition(f"cannot {verb} {state.label}: it is cancelled")
-    raise InvalidTransition(f"cannot {verb} {state.label}: it is {state.status}")
+        raise InvalidTransition(f"cannot {verb} {state.label}: it is cancelled", "cancelled")
+    raise InvalidTransition(f"cannot {verb} {state.label}: it is {state.status}",
+                            state.status)
 
 
 @dataclass(frozen=True)
