@@ -113,6 +113,12 @@ class AmbiguousRef(DomainError):
 class InvalidTransition(DomainError):
     """The task's status does not allow the command."""
 
+    def __init__(self, message: str, status: str = "") -> None:
+        super().__init__(message)
+        # The status in the way ("done", "cancelled", "open"), so that a reply can word
+        # it in the person's language; "" when the refusal is not about the status.
+        self.status = status
+
 
 class NothingToUndo(DomainError):
     """The owner has no action left to undo."""

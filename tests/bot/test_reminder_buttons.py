@@ -78,7 +78,7 @@ async def test_snooze_reschedules_once_and_the_reminder_shows_the_new_time(
     edited = shown(running_bot, ALICE, reminder)
     assert edited["text"] == canon.reply(
         "reminder_snoozed", "ru", title="позвонить маме",
-        when=task_when(moved, "Europe/Moscow", "ru", datetime.now(UTC)))
+        when=task_when(canon, moved, "Europe/Moscow", "ru", datetime.now(UTC)))
     assert f"{due.astimezone(ZoneInfo('Europe/Moscow')):%H:%M}" in edited["text"]
     assert [b["callback_data"] for b in edited["reply_markup"]["inline_keyboard"][0]] == [
         f"done:{task['id']}", f"cancel:{task['id']}"]
@@ -132,3 +132,21 @@ async def test_a_snooze_out_of_range_changes_nothing_and_is_answered(
     answer = await press(running_bot, ALICE, reminder, f"snooze:{task['id']}:0")
     assert "1.." in answer["text"]
     assert event_count(running_bot) == events
+
+
+async def test_a_second_press_of_done_says_so_in_the_persons_language(
+    running_bot: RunningBot,
+) -> None:
+    canon = load_canon(running_bot.settings.canon_path)
+    running_bot.tg.language_codes[BOB] = "en"
+    for user, lang, text in ((ALICE, "ru", "завтра в 9:15 пробежка"),
+                             (BOB, "en", "tomorrow at 9:15 run")):
+        await running_bot.say(user, text)
+        (task,) = running_bot.tasks(user)
+        reminder = await remind(running_bot, task)
+        await press(running_bot, user, reminder, f"done:{task['id']}")
+        again = await press(running_bot, user, reminder, f"done:{task['id']}")
+        assert again["text"] == canon.reply("refused.already_done", lang,
+                                            number=task["number"], title=task["title"])
+        assert running_bot.tasks(user)[0]["status"] == "done"
+    assert again["text"] == f"Task 1 \"{task['title']}\" is already done — nothing was changed."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from organizer.canon import load_canon
 from organizer.wording import when_text
 from tests.bot.conftest import ALICE, RunningBot
 
@@ -19,14 +20,15 @@ async def test_a_repeating_task_says_its_rule_and_done_moves_it_on(
     assert task["title"] == "планёрка" and task["due_time"] == "09:00"
     assert task["repeat"] == "FREQ=WEEKLY;BYDAY=MO"
     assert due.weekday() == 0 and today <= due < today + timedelta(days=8)
-    when = when_text(due, time(9, 0), "ru", today)
+    canon = load_canon(running_bot.settings.canon_path)
+    when = when_text(canon, due, time(9, 0), "ru", today)
     assert reply["text"] == f"✅ Задача 1: планёрка — {when}\n↻ Повторяется: каждый понедельник"
     listed = await running_bot.say(ALICE, "/list")
     assert f"1. планёрка {when} ↻ каждый пн" in listed["text"]
     done = await running_bot.say(ALICE, "готово 1")
     following = due + timedelta(days=7)
     assert done["text"] == (
-        f"👍 Готово: планёрка. Следующий раз: {when_text(following, time(9, 0), 'ru', today)}")
+        f"👍 Готово: планёрка. Следующий раз: {when_text(canon, following, time(9, 0), 'ru', today)}")
     (task,) = running_bot.tasks(ALICE)
     assert (task["status"], task["due_date"]) == ("open", following.isoformat())
     undone = await running_bot.say(ALICE, "отмени последнее")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from organizer.domain.rule_words import describe
+from organizer.canon import load_canon
+from organizer.wording import rule_text
+
+CANON = Path(__file__).parents[2] / "canon" / "intents_v2.yml"
 
 
 @pytest.mark.parametrize("rule, ru, ru_short, en", [
@@ -29,6 +34,7 @@ from organizer.domain.rule_words import describe
      "по правилу FREQ=MONTHLY;BYDAY=1MO", "by the rule FREQ=MONTHLY;BYDAY=1MO"),
 ])
 def test_rules_in_words(rule: str, ru: str, ru_short: str, en: str) -> None:
-    assert describe(rule, "ru") == ru
-    assert describe(rule, "ru", short=True) == ru_short
-    assert describe(rule, "en") == en
+    canon = load_canon(CANON)
+    assert rule_text(canon, rule, "ru") == ru
+    assert rule_text(canon, rule, "ru", short=True) == ru_short
+    assert rule_text(canon, rule, "en") == en

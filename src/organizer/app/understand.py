@@ -9,11 +9,13 @@ from organizer.errors import DomainError
 from organizer.settings import Settings
 
 
-def _parse(text: str, settings: Settings, now: datetime):  # type: ignore[no-untyped-def]
+def _parse(text: str, settings: Settings, now: datetime, *,  # type: ignore[no-untyped-def]
+           when_only: bool = False):
     from organizer.canon import load_canon
-    from organizer.parsing import parse
+    from organizer.parsing import parse, parse_when
 
-    return parse(text, now, settings.default_tz, load_canon(settings.canon_path))
+    read = parse_when if when_only else parse
+    return read(text, now, settings.default_tz, load_canon(settings.canon_path))
 
 
 def read_task(text: str, owner: str, settings: Settings, *, now: datetime) -> AddTask:
@@ -40,9 +42,9 @@ def _refuse_invalid(said: str | None) -> None:
 
 def read_when(text: str, settings: Settings, *, now: datetime) -> tuple[date, time | None]:
     """The date (and time) in text such as "завтра в 11"; DomainError if there is none."""
-    # Read it as the bot reads "перенеси N на <when>", so both channels agree.
-    parsed = _parse(f"перенеси 1 на {text}", settings, now)
+    parsed = _parse(text, settings, now, when_only=True)
     _refuse_invalid(parsed.invalid_date)
     if parsed.due_date is None:
-        raise DomainError(f"no date or time found in {text!r}; say e.g. 'завтра в 11' or '20.12 18:00'")
+        raise DomainError(f"no date or time found in {text!r}; "
+                          "say e.g. 'tomorrow at 11' or '20.12 18:00'")
     return parsed.due_date, parsed.due_time

@@ -22,11 +22,10 @@ from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say
 from organizer.clock import utcnow
 from organizer.domain import commands as c
-from organizer.domain.rule_words import describe
 from organizer.domain.users import lead_minutes, reply_language
 from organizer.errors import AmbiguousRef, DomainError, NothingToUndo, TaskNotFound
 from organizer.settings import Settings
-from organizer.wording import local_due, task_when, when_text
+from organizer.wording import local_due, rule_text, task_when, when_text
 
 if TYPE_CHECKING:
     from organizer.canon import Canon
@@ -158,7 +157,7 @@ class Conversation:
     def created(self, task: dict[str, Any], tz: str, lang: str, now: datetime,
                 alternative: tuple[date, time | None] | None = None) -> Reply:
         canon = self.canon()
-        when = task_when(task, tz, lang, now)
+        when = task_when(canon, task, tz, lang, now)
         if when:
             text = say(canon, "task_created", lang, number=task["number"], title=task["title"],
                        when=when)
@@ -166,11 +165,11 @@ class Conversation:
             text = say(canon, "task_created_no_time", lang, number=task["number"],
                        title=task["title"])
         if task.get("repeat"):
-            text += "\n" + say(canon, "repeat_set", lang, repeat=describe(task["repeat"], lang))
+            text += "\n" + say(canon, "repeat_set", lang, repeat=rule_text(canon, task["repeat"], lang))
         alt_label = None
         if alternative is not None:
             today = now.astimezone(ZoneInfo(tz)).date()
-            alt_label = when_text(alternative[0], alternative[1], lang, today)
+            alt_label = when_text(canon, alternative[0], alternative[1], lang, today)
             text += "\n" + say(canon, "ambiguous_time", lang, when=when, alternative=alt_label)
         return Reply(text, task_buttons(canon, task, lang, alternative, alt_label))
 
@@ -182,13 +181,13 @@ class Conversation:
         values = {"number": task["number"], "title": task["title"]}
         if done and task["status"] == "open" and task.get("repeat"):
             return Reply(say(canon, "task_done_next", lang,
-                             when=task_when(task, tz, lang, now), **values),
+                             when=task_when(canon, task, tz, lang, now), **values),
                          task_buttons(canon, task, lang))
         if task["status"] == "done":
             return Reply(say(canon, "task_done", lang, **values))
         if task["status"] == "cancelled":
             return Reply(say(canon, "task_cancelled", lang, **values))
-        when = task_when(task, tz, lang, now)
+        when = task_when(canon, task, tz, lang, now)
         if task["version"] > 1 and when:
             text = say(canon, "task_rescheduled", lang, when=when, **values)
         elif when:
@@ -206,10 +205,10 @@ class Conversation:
             return Reply(say(canon, "list_empty", lang))
         lines = [say(canon, f"list_header.{scope}", lang, count=len(rows))]
         for task in rows:
-            when = task_when(task, tz, lang, now)
+            when = task_when(canon, task, tz, lang, now)
             if task.get("repeat"):
                 mark = say(canon, "repeat_marker", lang,
-                           repeat=describe(task["repeat"], lang, short=True))
+                           repeat=rule_text(canon, task["repeat"], lang, short=True))
                 when = f"{when} {mark}".strip()
             if task.get("not_in_calendar"):
                 when = f"{when} {say(canon, 'calendar_unsyncable_marker', lang)}".strip()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from organizer.bot.replies import Button, Reply, say
+from organizer.bot.replies import Button, Reply, refusal, say
 from organizer.wording import task_when
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def on_press(conv: Chat, key: str, user_id: int, data: str,
         outcome = conv.tasks.execute(command, idempotency_key=key, meta=meta)
     except DomainError as exc:
         current = conv.state_reply(task, tz, lang, now)
-        return Reply(current.text, current.buttons, answer=str(exc)[:190])
+        return Reply(current.text, current.buttons, answer=refusal(canon, exc, task, lang)[:190])
     assert outcome.task is not None
     reply = conv.state_reply(outcome.task, tz, lang, now, done=press.action == "done")
     return Reply(reply.text, reply.buttons, answer=reply.text.split("\n")[0][:190])
@@ -121,7 +121,7 @@ def _snooze(conv: Chat, key: str, task: dict[str, Any], press: Press, tz: str,
                          idempotency_key=key)
     except (DomainError, ValueError) as exc:  # closed meanwhile, or minutes out of range
         current = conv.state_reply(task, tz, lang, now)
-        return Reply(current.text, current.buttons, answer=str(exc)[:190])
+        return Reply(current.text, current.buttons, answer=refusal(canon, exc, task, lang)[:190])
     assert outcome.task is not None
     moved = outcome.task
     if moved["status"] != "open":  # a redelivered press after the task was closed
@@ -129,7 +129,7 @@ def _snooze(conv: Chat, key: str, task: dict[str, Any], press: Press, tz: str,
         return Reply(current.text, current.buttons, answer=current.text.split("\n")[0][:190])
     # "I'll remind you at ...": the reminder's time, the due time less the lead time
     remind_at = datetime.strptime(moved["due_at"], "%Y-%m-%dT%H:%M:%SZ") - timedelta(minutes=lead)
-    when = task_when({"due_at": f"{remind_at:%Y-%m-%dT%H:%M:%SZ}"}, tz, lang, now)
+    when = task_when(canon, {"due_at": f"{remind_at:%Y-%m-%dT%H:%M:%SZ}"}, tz, lang, now)
     text = say(canon, "reminder_snoozed", lang, number=moved["number"], title=moved["title"],
                when=when)
     return Reply(text, task_buttons(canon, moved, lang), answer=text[:190])

@@ -20,6 +20,7 @@ from organizer.parsing.lead import parse_lead
 
 if TYPE_CHECKING:
     from organizer.bot.chat import Chat, Incoming
+    from organizer.canon import Canon
 
 SHOWN_CHARS = 40
 
@@ -128,12 +129,13 @@ def lead_phrase(conv: Chat, minutes: int, lang: str) -> str:
     """"за 1 ч 30 мин до срока" / "right at the due time", from the canon's templates."""
     if minutes == 0:
         return say(conv.canon(), "remind_lead_at_due", lang)
-    return say(conv.canon(), "remind_lead_before", lang, lead=duration_text(minutes, lang))
+    return say(conv.canon(), "remind_lead_before", lang, lead=duration_text(conv.canon(), minutes, lang))
 
 
-def duration_text(minutes: int, lang: str) -> str:
+def duration_text(canon: Canon, minutes: int, lang: str) -> str:
     """"15 мин", "2 ч", "1 ч 30 мин" / "1 h 30 min": a lead time in short words."""
     hours, rest = divmod(minutes, 60)
-    h, m = ("h", "min") if lang == "en" else ("ч", "мин")
-    parts = ([f"{hours} {h}"] if hours else []) + ([f"{rest} {m}"] if rest else [])
-    return " ".join(parts) or f"0 {m}"
+    parts = [say(canon, "duration_hours", lang, hours=hours)] if hours else []
+    if rest or not hours:
+        parts.append(say(canon, "duration_minutes", lang, minutes=rest))
+    return " ".join(parts)

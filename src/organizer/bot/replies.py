@@ -1,8 +1,4 @@
-"""Reply texts from the canon's templates (dates and times in words: organizer.wording).
-
-Texts the canon does not (yet) have — button labels — fall back to built-in
-wording, so a canon edit can take them over without a code change.
-"""
+"""Reply texts from the canon's templates (dates, times and rules in words: organizer.wording)."""
 
 from __future__ import annotations
 
@@ -13,14 +9,8 @@ if TYPE_CHECKING:
     from organizer.canon import Canon
 
 MAX_MESSAGE = 4096
-_BUILTIN = {
-    "button_done": {"ru": "✅ Готово", "en": "✅ Done"},
-    "button_cancel": {"ru": "🗑 Отменить", "en": "🗑 Cancel"},
-    "button_alternative": {"ru": "↪ {alternative}", "en": "↪ {alternative}"},
-    "start_id": {"ru": "Ваш Telegram id: {user_id}", "en": "Your Telegram id: {user_id}"},
-    "edited_ignored": {"ru": "Исправления сообщений я не применяю — напишите заново.",
-                       "en": "I don't apply edits to messages — please send it again."},
-}
+# InvalidTransition.status -> the canon's refused.<key>: a change the task's state forbids
+_REFUSED = {"done": "already_done", "cancelled": "cancelled", "open": "already_open"}
 
 
 @dataclass(frozen=True)
@@ -40,14 +30,17 @@ class Reply:
 
 
 def say(canon: Canon, key: str, lang: str, **values: Any) -> str:
-    """The canon's template `key` in `lang`, or the built-in wording for keys it lacks."""
-    try:
-        return str(canon.reply(key, lang, **values))
-    except KeyError:
-        builtin = _BUILTIN.get(key)
-        if builtin is None:
-            raise
-        return builtin.get(lang, builtin["ru"]).format(**values)
+    """The canon's template `key` in `lang` (KeyError naming a key the canon lacks)."""
+    return canon.reply(key, lang, **values)
+
+
+def refusal(canon: Canon, exc: Exception, task: dict[str, Any], lang: str) -> str:
+    """Why a change to `task` did not apply: in the person's language when it is the task's
+    state (a second press of Done), else the error's own line."""
+    key = _REFUSED.get(getattr(exc, "status", ""))
+    if key is None:
+        return str(exc)
+    return say(canon, f"refused.{key}", lang, number=task["number"], title=task["title"])
 
 
 def chunks(text: str, size: int = MAX_MESSAGE) -> list[str]:

@@ -25,7 +25,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from organizer.calendar.ids import event_id
-from organizer.domain.rule_words import describe
 
 Row = dict[str, Any]
 EVENT_MINUTES = 30
@@ -53,11 +52,11 @@ def wants_event(task: Row) -> bool:
     return task["status"] in ("open", "done") and bool(task["due_date"] and task["due_time"])
 
 
-def event_body(task: Row, lang: str = "ru") -> Row:
+def event_body(task: Row, description: str | None = None) -> Row:
     """The event's fields as organizer owns them; a patch with this body restores them all.
 
     A repeating task's event shows its current occurrence (it moves when the task moves
-    on) and says the rule in words, in `lang`, in its description.
+    on) and its `description` says the rule in words (organizer.wording).
     """
     zone = ZoneInfo(task["tz"])
     start = datetime.combine(date.fromisoformat(task["due_date"]),
@@ -72,14 +71,15 @@ def event_body(task: Row, lang: str = "ru") -> Row:
         "transparency": "transparent",
         "extendedProperties": {"private": {TASK_PROPERTY: task["id"]}},
     }
-    if task.get("repeat"):
-        label = "Повторяется" if lang != "en" else "Repeats"
-        body["description"] = f"↻ {label}: {describe(task['repeat'], lang)}"
+    if task.get("repeat") and description:
+        body["description"] = description
     return body
 
 
-def plan(task: Row, link: Row | None, calendar_id: str, lang: str = "ru") -> Action | None:
-    """The one call that brings the calendar in line with `task`, or None when it already is."""
+def plan(task: Row, link: Row | None, calendar_id: str,
+         description: str | None = None) -> Action | None:
+    """The one call that brings the calendar in line with `task`, or None when it already is;
+    `description`: a repeating task's rule in words, for its event."""
     version = int(task["version"])
     state = link["state"] if link else None
     known_id = link["calendar_event_id"] if link else None
@@ -91,7 +91,7 @@ def plan(task: Row, link: Row | None, calendar_id: str, lang: str = "ru") -> Act
     if state == "unsyncable" and int(link["synced_version"]) == version:  # type: ignore[index]
         return None  # recorded already; a change to the task tries again
     try:
-        body = event_body(task, lang)
+        body = event_body(task, description)
     except (ValueError, OverflowError) as exc:  # e.g. 31.12.9999 23:59: the end is past 9999
         return Action("unsyncable", task["id"], known_id or "", generation, version,
                       reason=f"the calendar cannot hold this task's time ({exc})")

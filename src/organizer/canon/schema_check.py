@@ -97,6 +97,8 @@ class _Compiler:
         if name in ("minLength", "minItems", "minProperties"):
             kind = {"minLength": str, "minItems": list, "minProperties": dict}[name]
             return lambda v: not isinstance(v, kind) or len(v) >= value
+        if name == "maxItems":
+            return lambda v: not isinstance(v, list) or len(v) <= value
         if name in ("minimum", "maximum"):
             if name == "minimum":
                 return lambda v: not _is_number(v) or v >= value

@@ -44,6 +44,9 @@ REQUIRED_REPLIES = (
     "lang_current.default", "lang_auto", "lang_invalid", "language_name.russian",
     "language_name.english", "button_invalid",
     "calendar_unsyncable_marker", "calendar_unsyncable",
+    "button_cancel", "button_alternative", "start_id", "edited_ignored", "duration_hours",
+    "duration_minutes", "calendar_repeat", "refused.already_done", "refused.cancelled",
+    "refused.already_open",
 )  # fmt: skip
 
 
@@ -206,6 +209,9 @@ def _semantic_errors(
     replies = data.get("replies")
     if isinstance(replies, Mapping):
         yield from _reply_errors(replies)
+    words = data.get("words")
+    if isinstance(words, Mapping):
+        yield from _template_errors(words, ("words",))
 
 
 def _repeat_part_errors(time_spec: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -241,7 +247,14 @@ def _reply_errors(replies: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int,
             node = node.get(part) if isinstance(node, Mapping) else None
         if node is None:
             yield ("replies",), f"missing reply template {key!r}"
-    for key_path, template in _templates(replies, ("replies",)):
+    yield from _template_errors(replies, ("replies",))
+
+
+def _template_errors(
+    node: Mapping[str, Any], at: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Templates that do not render, or whose en placeholders differ from ru."""
+    for key_path, template in _templates(node, at):
         if not isinstance(template, Mapping):
             continue
         names: dict[str, set[str]] = {}

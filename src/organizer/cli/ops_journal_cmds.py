@@ -140,6 +140,7 @@ def _merged(records: list[dict[str, Any]], stack: list[dict[str, Any]]) -> list[
 
 def _mark_stable(path: Path, records: list[dict[str, Any]]) -> None:
     from organizer.ops import journal
+    from organizer.ops.render import stable_statement
 
     days = journal.days(records)
     streak = 0
@@ -159,7 +160,7 @@ def _mark_stable(path: Path, records: list[dict[str, Any]]) -> None:
                f"Git SHA {base.get('git_sha', '')}", f"Calendar: {env.get('calendar_mode', '')}"]
     journal.append(path, "stable", {
         "date": str(days[-1]["date"]), "contour": contour,
-        "statement": f"Система работает стабильно: {streak} дней подряд без FAIL."})
+        "statement": stable_statement(streak)})
 
 
 def add(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import typer
@@ -25,11 +26,22 @@ def _owner(user: str | None) -> str:
 
 def _repeat_words(task: dict[str, Any], *, short: bool = False) -> str:
     """"↻ каждый понедельник" for a repeating task (in DEFAULT_LANG), else ""."""
-    from organizer.domain.rule_words import describe
+    from organizer.wording import rule_text
 
     if not task.get("repeat"):
         return ""
-    return "↻ " + describe(task["repeat"], context.settings().default_lang, short=short)
+    lang = context.settings().default_lang
+    canon = _canon()
+    return str(canon.reply("repeat_marker", lang,
+                           repeat=rule_text(canon, task["repeat"], lang, short=short)))
+
+
+@cache
+def _canon() -> Any:
+    """The canon, loaded once per command: the words of a repeat rule come from it."""
+    from organizer.canon import load_canon
+
+    return load_canon(context.settings().canon_path)
 
 
 def _say(outcome: Any, verb: str) -> None:
@@ -73,16 +85,15 @@ def list_(all_: bool = typer.Option(False, "--all", help="Include done and cance
     """
     with context.errors_to_exit():
         rows = _service().list(user, include_closed=all_)
-    if as_json:
-        context.print_json(rows)
-        return
-    context.print_table(
-        None, ["owner", "#", "title", "status", "due", "repeat", "calendar"],
-        [(r["owner"], r["number"], r["title"], r["status"],
-          " ".join(x for x in (r["due_date"], r["due_time"]) if x),
-          _repeat_words(r, short=True),
-          "cannot hold it" if r["not_in_calendar"] else "") for r in rows],
-    )
+        if as_json:
+            context.print_json(rows)
+            return
+        table = [(r["owner"], r["number"], r["title"], r["status"],
+                  " ".join(x for x in (r["due_date"], r["due_time"]) if x),
+                  _repeat_words(r, short=True),
+                  "cannot hold it" if r["not_in_calendar"] else "") for r in rows]
+    context.print_table(None, ["owner", "#", "title", "status", "due", "repeat", "calendar"],
+                        table)
 
 
 def _change(ref: str, user: str | None, make: Any, verb: str,
@@ -131,7 +142,7 @@ def reopen(ref: str = typer.Argument(..., help="List number or words of the titl
 
 @task_app.command("reschedule")
 def reschedule(ref: str = typer.Argument(..., help="List number or words of the title."),
-               when: str = typer.Argument(..., help="New date/time, e.g. 'завтра в 11'."),
+               when: str = typer.Argument(..., help="New date/time, e.g. 'tomorrow at 11' or '20.12 18:00'."),
                user: str | None = UserOpt) -> None:
     """Move a task to another date or time.
 

@@ -124,7 +124,7 @@ def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
     if isinstance(command, c.AddTask):
         title = clean_title(command.title)
         if not title:
-            raise InvalidTransition("a task needs a title; say what to do, e.g. 'позвонить маме'")
+            raise InvalidTransition("a task needs a title; say what to do, e.g. 'call mum'")
         due_date = _iso(command.due_date)
         due_time = _hm(command.due_time) if due_date else None
         repeat = None
@@ -160,7 +160,7 @@ def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
         return [e.TaskCancelled(task_id=state.task_id)]
     if isinstance(command, c.ReopenTask):
         if state.status == "open":
-            raise InvalidTransition(f"{state.label} is already open")
+            raise InvalidTransition(f"{state.label} is already open", "open")
         return [e.TaskReopened(task_id=state.task_id, previous_status=state.status)]
     if isinstance(command, c.RetitleTask):
         _require(state, "open", "rename")
@@ -201,10 +201,11 @@ def _require(state: TaskState, status: str, verb: str) -> None:
     if state.status == status:
         return
     if state.status == "done":
-        raise InvalidTransition(f"cannot {verb} {state.label}: it is already done")
+        raise InvalidTransition(f"cannot {verb} {state.label}: it is already done", "done")
     if state.status == "cancelled":
-        raise InvalidTransition(f"cannot {verb} {state.label}: it is cancelled")
-    raise InvalidTransition(f"cannot {verb} {state.label}: it is {state.status}")
+        raise InvalidTransition(f"cannot {verb} {state.label}: it is cancelled", "cancelled")
+    raise InvalidTransition(f"cannot {verb} {state.label}: it is {state.status}",
+                            state.status)
 
 
 @dataclass(frozen=True)

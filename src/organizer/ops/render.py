@@ -127,6 +127,11 @@ def evidence(piece: dict[str, Any]) -> list[str]:
     return lines
 
 
+def stable_statement(streak: int) -> str:
+    """The stable marker's closing line: how many days in a row had no FAIL."""
+    return f"Система работает стабильно: {streak} дней подряд без FAIL."
+
+
 def stable(record: dict[str, Any]) -> list[str]:
     lines = ["## PROD-V0 STABLE", "", f"Дата фиксации: {record['date']}", "", "Контур:"]
     lines += [f"- {item}" for item in record.get("contour", [])]

@@ -11,7 +11,7 @@ Pure and deterministic: no clock, no I/O. The canon compiles its grammar once
 (grammar.build_grammar) when it loads.
 """
 
-from organizer.parsing.core import parse
+from organizer.parsing.core import parse, parse_when
 from organizer.parsing.model import Parsed
 
-__all__ = ["Parsed", "parse"]
+__all__ = ["Parsed", "parse", "parse_when"]

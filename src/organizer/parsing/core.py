@@ -42,6 +42,12 @@ def parse(text: str, now: datetime, tz: str, canon: HasGrammar) -> Parsed:
         return Parsed("unknown", lang=language(text))
 
 
+def parse_when(text: str, now: datetime, tz: str, canon: HasGrammar) -> Parsed:
+    """Read `text` ("завтра в 11") as a new date and time, exactly as the bot reads it in
+    "перенеси N на <text>", so that the operator's channel and the bot agree."""
+    return parse(f"перенеси 1 на {text}", now, tz, canon)
+
+
 def language(text: str) -> str:
     """ "en" when the message has more Latin than Cyrillic letters, else "ru"."""
     sample = text[:500]

@@ -58,18 +58,18 @@ def decide(task: dict[str, Any], now: datetime, lead_min: int,
     return Reminder(task["id"], str(task["owner"]), task["due_at"], late, skip)
 
 
-def when(due_at: str, tz: str, lang: str, now: datetime) -> str:
+def when(canon: Canon, due_at: str, tz: str, lang: str, now: datetime) -> str:
     """"сегодня в 10:00" — the due time in zone `tz`, worded as the bot words it."""
     local = parse_due(due_at).astimezone(ZoneInfo(tz))
     today = now.astimezone(ZoneInfo(tz)).date()
-    return when_text(local.date(), local.time().replace(second=0, microsecond=0), lang, today)
+    return when_text(canon, local.date(), local.time().replace(second=0, microsecond=0), lang, today)
 
 
 def text(canon: Canon, task: dict[str, Any], lang: str, tz: str, now: datetime,
          late: bool) -> str:
     """The reminder message for `task` in `lang`, its due time shown in `tz`."""
     return canon.reply("reminder_late" if late else "reminder", lang, number=task["number"],
-                       title=task["title"], when=when(task["due_at"], tz, lang, now))
+                       title=task["title"], when=when(canon, task["due_at"], tz, lang, now))
 
 
 def snooze_label(canon: Canon, minutes: int, lang: str) -> str:

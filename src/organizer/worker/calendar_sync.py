@@ -21,7 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from organizer.app import calendar_mode as cm
 from organizer.bootstrap import bootstrap
@@ -35,6 +35,10 @@ from organizer.settings import Settings
 from organizer.store import follower
 from organizer.store.commit import Decision, advance_only, commit
 from organizer.store.projections import LINK_COLUMNS, TASK_COLUMNS
+from organizer.wording import repeat_description
+
+if TYPE_CHECKING:
+    from organizer.canon import Canon
 
 log = logging.getLogger("organizer.worker")
 NAME = "worker.calendar"
@@ -55,8 +59,9 @@ class CalendarSync:
 
     def __init__(self, settings: Settings, conn: sqlite3.Connection, *, clock: Clock,
                  wait: Wait, client_factory: ClientFactory = default_client,
-                 probe_s: float = 60.0) -> None:
+                 probe_s: float = 60.0, canon: Callable[[], Canon] | None = None) -> None:
         self.settings = settings
+        self._canon = canon  # the words of an event's description; None: loaded when needed
         self.conn = conn
         self.clock = clock
         self.wait = wait
@@ -237,7 +242,7 @@ class CalendarSync:
     def _out_of_sync(self) -> list[str]:
         cal = self.settings.google_calendar_id or ""
         return [task["id"] for task, link, lang in self._rows(None)
-                if plan(task, link, cal, lang)]
+                if plan(task, link, cal, self._description(task, lang))]
 
     def _rows(self, task_id: str | None) -> list[tuple[dict[str, Any], dict[str, Any] | None, str]]:
         """(task, its link, its owner's language) for one task or all of them."""
@@ -258,6 +263,17 @@ class CalendarSync:
             out.append((task, link, reply_language(row[m], row[m + 1], default)))
         return out
 
+    def _description(self, task: dict[str, Any], lang: str) -> str | None:
+        """A repeating task's event description in its owner's language; None otherwise."""
+        if not task.get("repeat"):
+            return None
+        if self._canon is None:
+            from organizer.canon import load_canon
+
+            loaded = load_canon(self.settings.canon_path)
+            self._canon = lambda: loaded
+        return repeat_description(self._canon(), task["repeat"], lang)
+
     # -- one task --------------------------------------------------------------
 
     def _reconcile(self, task_id: str, checkpoint: int | None = None) -> None:
@@ -269,7 +285,7 @@ class CalendarSync:
         if rows:
             task, link, lang = rows[0]
             owner = task["owner"]
-            action = plan(task, link, self.client.calendar_id, lang)
+            action = plan(task, link, self.client.calendar_id, self._description(task, lang))
         outcome: Sequence[e.Event] = []
         if action is not None and action.kind == "unsyncable":
             outcome = [self._unsyncable(action, action.reason)]

@@ -45,7 +45,8 @@ class Worker:
         self.sender = sender
         self.calendar: CalendarSync | None = None
         self.reminders: Any = None
-        self.canon: Any = None
+        self.canon: Any = None  # the LiveCanon the loops share, made by the first to need it
+        self._canon_lock = threading.Lock()
         self.daily: Any = None  # the scheduled daily check, when OPS_DAILY_CHECK_AT is set
         self.reminders_off = self._reminders_off_reason()
 
@@ -125,9 +126,10 @@ class Worker:
         conn = connect(self.settings.db_path)
         notifier = ChangeNotifier(self.settings.db_path, stop)
         try:
+            live = self._live_canon(stop)
             self.calendar = CalendarSync(self.settings, conn, clock=self.clock,
                                          wait=stop.wait, client_factory=self.client_factory,
-                                         probe_s=self.probe_s)
+                                         probe_s=self.probe_s, canon=lambda: live.current)
             while not stop.is_set():
                 if not self.calendar.step():
                     notifier.wait(IDLE_WAIT_S)
@@ -136,6 +138,15 @@ class Worker:
                 self.calendar.close()
             notifier.close()
             conn.close()
+
+    def _live_canon(self, stop: threading.Event) -> Any:
+        """The worker's one LiveCanon: a wording edit reaches the next reminder and the next
+        calendar event; a restarted loop keeps the one watcher."""
+        with self._canon_lock:
+            if self.canon is None:
+                self.canon = bootstrap(self.settings).live_canon()
+                self.canon.watch_in_thread(stop)
+            return self.canon
 
     def _missed_loop(self, stop: threading.Event) -> None:
         """Without reminders: move repeating tasks past missed occurrences all the same."""
@@ -154,10 +165,7 @@ class Worker:
         from organizer.reminders.loop import Reminders
 
         services = bootstrap(self.settings)
-        if self.canon is None:  # once: a restarted loop keeps the one watcher
-            self.canon = services.live_canon()
-            self.canon.watch_in_thread(stop)  # a wording edit reaches the next reminder
-        canon = self.canon
+        canon = self._live_canon(stop)
         conn = connect(self.settings.db_path)
         notifier = ChangeNotifier(self.settings.db_path, stop)
         sender = self.sender

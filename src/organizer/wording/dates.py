@@ -1,5 +1,5 @@
 """Dates and times in words, in the person's zone and language: one home for the bot's
-replies, the reminders and the lists ("завтра в 10:00", "пт 15.03 в 18:30", "today at 09:00")."""
+replies, the reminders and the lists ("today at 09:00"; the words: the canon's `words.when`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-_WEEKDAYS = {"ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
-             "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+from organizer.wording.words import HasWords, names, word
 
 
 def local_due(task: dict[str, Any], tz: str) -> tuple[date | None, time | None]:
@@ -25,25 +24,28 @@ def local_due(task: dict[str, Any], tz: str) -> tuple[date | None, time | None]:
     return None, None
 
 
-def when_text(day: date | None, at: time | None, lang: str, today: date) -> str:
-    """"завтра в 10:00", "пт 15.03 в 18:30", "today at 09:00" — or "" with no date."""
+def when_text(canon: HasWords, day: date | None, at: time | None, lang: str,
+              today: date) -> str:
+    """"tomorrow at 10:00", "Fri 15.03 at 18:30" (or the same in Russian); "" with no date."""
     if day is None:
         return ""
-    ru = lang != "en"
     if day == today:
-        label = "сегодня" if ru else "today"
+        label = word(canon, "when.today", lang)
     elif day == today + timedelta(days=1):
-        label = "завтра" if ru else "tomorrow"
+        label = word(canon, "when.tomorrow", lang)
     elif day == today - timedelta(days=1):
-        label = "вчера" if ru else "yesterday"
+        label = word(canon, "when.yesterday", lang)
     else:
-        weekday = _WEEKDAYS["ru" if ru else "en"][day.weekday()]
-        label = f"{weekday} {day:%d.%m}" + ("" if day.year == today.year else f".{day.year}")
+        shown = f"{day:%d.%m}" + ("" if day.year == today.year else f".{day.year}")
+        label = word(canon, "when.date", lang,
+                     weekday=names(canon, "weekday_short", lang)[day.weekday()], date=shown)
     if at is None:
         return label
-    return f"{label} {'в' if ru else 'at'} {at:%H:%M}"
+    return word(canon, "when.at", lang, day=label, time=f"{at:%H:%M}")
 
 
-def task_when(task: dict[str, Any], tz: str, lang: str, now: datetime) -> str:
+def task_when(canon: HasWords, task: dict[str, Any], tz: str, lang: str,
+              now: datetime) -> str:
+    """The task's due time in words, in zone `tz`, seen from `now`."""
     day, at = local_due(task, tz)
-    return when_text(day, at, lang, now.astimezone(ZoneInfo(tz)).date())
+    return when_text(canon, day, at, lang, now.astimezone(ZoneInfo(tz)).date())
