@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from organizer.cli.main import app
 
-from .conftest import CANON_FILE
+from .conftest import CANON_FILE, whole_canon_text
 
 runner = CliRunner()
 NOW = "2025-03-12T14:00:00+03:00"
@@ -113,7 +113,7 @@ def test_canon_check_ok(env: dict[str, str], tmp_path: Path) -> None:
 
 def test_canon_check_lists_every_issue(tmp_path: Path, env: dict[str, str]) -> None:
     broken = tmp_path / "intents_v2.yml"
-    text = CANON_FILE.read_text(encoding="utf-8")
+    text = whole_canon_text()
     text = text.replace("max_command_chars: 160", "max_command_chars: x", 1)
     head = "  cancel_task:\n    patterns:\n"
     text = text.replace(head, head + "      - '('\n", 1)

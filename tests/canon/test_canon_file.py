@@ -10,9 +10,9 @@ from organizer.canon import Canon, CanonIssue, check_canon, load_canon
 from organizer.canon.validate import SCHEMA_FILE
 from organizer.errors import CanonError
 
-from .conftest import CANON_FILE, REPO
+from .conftest import CANON_FILE, REPO, whole_canon_text
 
-GOOD = CANON_FILE.read_text(encoding="utf-8")
+GOOD = whole_canon_text()
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -13,10 +13,10 @@ from organizer.canon import Canon, check_canon, load_canon
 from organizer.parsing import parse
 from organizer.parsing.lead import lead_minutes
 
-from .conftest import CANON_FILE
+from .conftest import whole_canon_text
 
 NOW = datetime(2025, 3, 12, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-GOOD = CANON_FILE.read_text(encoding="utf-8")
+GOOD = whole_canon_text()
 
 
 @pytest.mark.parametrize(("said", "minutes"), [

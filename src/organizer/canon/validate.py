@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,10 +21,12 @@ import yaml
 from organizer.canon.marked_yaml import (
     MarkedDocument,
     MarkedYamlError,
+    Position,
     alias_problem,
     dotted,
     load_marked,
 )
+from organizer.canon.parts import CanonFile
 from organizer.canon.schema_check import Check, compile_schema
 from organizer.parsing.grammar import INTENTS, pattern_errors
 
@@ -94,38 +96,71 @@ def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
     return node
 
 
-def find_issues(text: str, path: Path) -> tuple[list[CanonIssue], MarkedDocument | None]:
-    """All issues of canon text (empty when valid) and the parsed document if it parsed."""
-    try:
-        doc = load_marked(text)
-    except MarkedYamlError as exc:
-        where = exc.position
-        return [CanonIssue(path, where.line, where.column, "(document)", str(exc))], None
+def find_issues(files: Sequence[CanonFile]) -> tuple[list[CanonIssue], Mapping[str, Any] | None]:
+    """All issues of a canon's files (empty when valid) and its data if every file parsed.
+
+    Each issue names the file its key is written in: a section belongs to the part
+    that holds it, anything else to the entry (the first file).
+    """
+    docs: list[tuple[CanonFile, MarkedDocument]] = []
     issues: list[CanonIssue] = []
+    for file in files:
+        try:
+            docs.append((file, load_marked(file.text)))
+        except MarkedYamlError as exc:
+            where = exc.position
+            issues.append(CanonIssue(file.path, where.line, where.column, "(document)", str(exc)))
+    if issues:
+        return issues, None
+    owner: dict[Any, tuple[CanonFile, MarkedDocument]] = {}
+    data: dict[Any, Any] = {}
+    for file, doc in docs:
+        for key_path, where in doc.duplicates:
+            issues.append(_duplicate(file.path, doc, key_path, where))
+        if not isinstance(doc.data, Mapping):
+            what = "the canon" if file is files[0] else f"canon part {file.path.name}"
+            issues.append(CanonIssue(
+                file.path, 1, 1, "(document)",
+                f"{what} must be a mapping of sections (version, intents, time, replies, ...)",
+            ))  # fmt: skip
+            continue
+        for key, value in doc.data.items():
+            if key in owner:
+                first = owner[key][0].path
+                where = doc.position((key,))
+                issues.append(CanonIssue(
+                    file.path, where.line, where.column, str(key),
+                    f"section {key!r} is already in {first.name}; keep it in one file",
+                ))  # fmt: skip
+                continue
+            owner[key] = (file, doc)
+            data[key] = value
+    if len(issues) > sum(len(doc.duplicates) for _, doc in docs):
+        return issues, None
 
     def add(key_path: tuple[str | int, ...], message: str) -> None:
+        file, doc = owner.get(key_path[0], docs[0]) if key_path else docs[0]
         where = doc.position(key_path)
-        issues.append(CanonIssue(path, where.line, where.column, dotted(key_path), message))
+        issues.append(CanonIssue(file.path, where.line, where.column, dotted(key_path), message))
 
-    for key_path, where in doc.duplicates:
-        what = "intent" if key_path[:1] == ("intents",) and len(key_path) == 2 else "key"
-        first = doc.position(key_path)
-        issues.append(
-            CanonIssue(
-                path, where.line, where.column, dotted(key_path),
-                f"duplicate {what} {key_path[-1]!r} (first defined at line {first.line}); "
-                "keep one of them",
-            )
-        )  # fmt: skip
-    if not isinstance(doc.data, Mapping):
-        add((), "the canon must be a mapping with version, intents, time, replies, ...")
-        return issues, doc
-    for key_path, message in _schema_errors(doc.data):
+    for key_path, message in _schema_errors(data):
         add(key_path, message)
-    for key_path, message in _semantic_errors(doc.data):
+    for key_path, message in _semantic_errors(data):
         add(key_path, message)
-    issues.sort(key=lambda i: (i.line, i.column, i.key))
-    return issues, doc
+    issues.sort(key=lambda i: (str(i.path), i.line, i.column, i.key))
+    return issues, data
+
+
+def _duplicate(
+    path: Path, doc: MarkedDocument, key_path: tuple[str | int, ...], where: Position
+) -> CanonIssue:
+    what = "intent" if key_path[:1] == ("intents",) and len(key_path) == 2 else "key"
+    first = doc.position(key_path)
+    return CanonIssue(
+        path, where.line, where.column, dotted(key_path),
+        f"duplicate {what} {key_path[-1]!r} (first defined at line {first.line}); "
+        "keep one of them",
+    )  # fmt: skip
 
 
 def _schema_errors(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -146,20 +181,25 @@ def _schema_errors(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, .
         yield where, message
 
 
-def quick_check(text: str) -> Mapping[str, Any] | None:
+def quick_check(files: Sequence[CanonFile]) -> Mapping[str, Any] | None:
     """The canon's data when the cheap checks pass, None when `find_issues` must look closer.
 
     The fast path of every load: no positions are kept, the schema's verdict comes
     from schema_check (jsonschema is not even imported), and patterns are left to
     `build_grammar`, which compiles each of them once anyway.
     """
-    if alias_problem(text) is not None:
-        return None  # find_issues says where
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
-    except (yaml.YAMLError, _DuplicateKey):
-        return None
-    if not isinstance(data, Mapping) or not _fast_check()(data):
+    data: dict[Any, Any] = {}
+    for file in files:
+        if alias_problem(file.text) is not None:
+            return None  # find_issues says where
+        try:
+            part = yaml.load(file.text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
+        except (yaml.YAMLError, _DuplicateKey):
+            return None
+        if not isinstance(part, Mapping) or any(key in data for key in part):
+            return None
+        data.update(part)
+    if not _fast_check()(data):
         return None
     if next(_semantic_errors(data, patterns=False), None) is not None:
         return None

@@ -120,9 +120,14 @@ def _patterns(data: Mapping[str, Any]) -> Iterator[tuple[YamlPath, str]]:
     for name, spec in data.get("intents", {}).items():
         if not isinstance(spec, Mapping):
             continue
-        for key in ("patterns", "strip_prefixes"):
-            for index, pattern in enumerate(spec.get(key, []) or []):
-                yield ("intents", name, key, index), pattern
+        for index, entry in enumerate(spec.get("patterns", []) or []):
+            if isinstance(entry, Mapping):
+                if isinstance(entry.get("re"), str):
+                    yield ("intents", name, "patterns", index, "re"), entry["re"]
+            else:
+                yield ("intents", name, "patterns", index), entry
+        for index, pattern in enumerate(spec.get("strip_prefixes", []) or []):
+            yield ("intents", name, "strip_prefixes", index), pattern
         for scope, patterns in (spec.get("scopes") or {}).items():
             for index, pattern in enumerate(patterns or []):
                 yield ("intents", name, "scopes", scope, index), pattern
@@ -156,7 +161,17 @@ def _fold_pattern(pattern: str) -> str:
     return pattern.replace("ё", "е").replace("Ё", "Е")
 
 
-def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
+def pattern_text(entry: Any) -> str:
+    """An intent pattern's regex: the entry itself, or its `re` beside examples."""
+    return str(entry["re"]) if isinstance(entry, Mapping) else str(entry)
+
+
+def expanded_pattern(entry: Any, macros: Mapping[str, Any]) -> str:
+    """An intent pattern as the parser matches it: macros expanded, ё read as е."""
+    return _fold_pattern(expand_macros(pattern_text(entry), macros))
+
+
+def _one_pattern(patterns: list[Any], macros: Mapping[str, Any]) -> re.Pattern[str]:
     """An intent's patterns as one regex, tried in order (one compile instead of many).
 
     Each pattern's named groups get a suffix ("ref" -> "ref__2"), in references and
@@ -166,8 +181,8 @@ def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[s
     if not patterns:
         return re.compile("(?!)")
     parts = []
-    for index, pattern in enumerate(patterns):
-        expanded = _fold_pattern(expand_macros(pattern, macros))
+    for index, entry in enumerate(patterns):
+        expanded = expanded_pattern(entry, macros)
         suffix = f"__{index}"
         expanded = _GROUP_NAME.sub(rf"\g<1>\g<2>{suffix}>", expanded)
         expanded = _GROUP_REF.sub(rf"(?P=\g<1>{suffix})", expanded)
