@@ -17,13 +17,14 @@ from organizer.parsing.grammar import Grammar, build_grammar, expand_macros
 
 
 def check_canon(path: Path) -> list[CanonIssue]:
-    """Every problem of the canon at `path` (its entry file and parts); empty when it is valid."""
+    """Every problem of the canon at `path` (its entry file and parts, and each pattern tried on
+    its examples and counter-examples); empty when it is valid."""
     path = Path(path).absolute()
     try:
         files = read_canon_files(path)
     except CanonError as exc:
         return [CanonIssue(path, 0, 0, "(file)", str(exc))]
-    issues, _ = find_issues(files)
+    issues, _ = find_issues(files, examples=True)
     return issues
 
 
