@@ -43,6 +43,12 @@ def test_the_repository_canon_is_an_entry_with_three_parts() -> None:
     assert list(replies) == ["replies"] and canon.data["replies"] == replies["replies"]
 
 
+def test_no_line_of_the_canon_is_longer_than_200_characters() -> None:
+    for path in CANON_FILE.parent.glob("*.yml"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert len(line) <= 200, f"{path.name}:{number} has {len(line)} characters"
+
+
 def test_every_intent_pattern_has_examples_and_counter_examples() -> None:
     intents = load_canon(CANON_FILE).data["intents"]
     for name, spec in intents.items():

@@ -105,9 +105,11 @@ def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
         if name not in macros:
             raise KeyError(name)
         value = macros[name]
-        return alternation(value) if isinstance(value, list) else f"(?:{value})"
+        if isinstance(value, list):  # a word that is no string is the schema's to report
+            return alternation(word for word in value if isinstance(word, str))
+        return f"(?:{value})"
 
-    for _ in range(5):  # macros may use macros, a few levels deep
+    for _ in range(10):  # macros may use macros, a few levels deep
         expanded = _MACRO.sub(substitute, pattern)
         if expanded == pattern:
             return expanded
