@@ -176,3 +176,12 @@ async def test_the_live_canon_reloads_when_a_part_changes(tmp_path: Path) -> Non
     finally:
         stop.set()
         await task
+
+
+def test_an_unquoted_yes_in_a_word_list_is_a_located_schema_error(tmp_path: Path) -> None:
+    entry = copy_canon(tmp_path / "canon")
+    intents = tmp_path / "canon" / "intents.yml"
+    text = _edit(intents, "неа, 'yes', 'no', yep", "неа, yes, 'no', yep")  # YAML reads yes as true
+    [issue] = check_canon(entry)
+    assert (issue.path, issue.line) == (intents, _where(text, "неа, yes")[0])
+    assert issue.key.startswith("macros.thanks_words")
