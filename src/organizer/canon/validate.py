@@ -97,8 +97,9 @@ def find_issues(
             issues.append(CanonIssue(file.path, where.line, where.column, "(document)", str(exc)))
     if issues:
         return issues, None
-    owner: dict[Any, tuple[CanonFile, MarkedDocument]] = {}
+    owner: dict[Any, tuple[CanonFile, MarkedDocument]] = {}  # section -> the file holding it
     data: dict[Any, Any] = {}
+    unmerged = False  # a file that is no mapping, or a section in two files
     for file, doc in docs:
         for key_path, where in doc.duplicates:
             issues.append(_duplicate(file.path, doc, key_path, where))
@@ -108,6 +109,7 @@ def find_issues(
                 file.path, 1, 1, "(document)",
                 f"{what} must be a mapping of sections (version, intents, time, replies, ...)",
             ))  # fmt: skip
+            unmerged = True
             continue
         for key, value in doc.data.items():
             if key in owner:
@@ -117,10 +119,11 @@ def find_issues(
                     file.path, where.line, where.column, str(key),
                     f"section {key!r} is already in {first.name}; keep it in one file",
                 ))  # fmt: skip
+                unmerged = True
                 continue
             owner[key] = (file, doc)
             data[key] = value
-    if len(issues) > sum(len(doc.duplicates) for _, doc in docs):
+    if unmerged:
         return issues, None
 
     def add(key_path: tuple[str | int, ...], message: str) -> None:
