@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,7 +12,7 @@ from organizer.canon.model import Canon
 from organizer.canon.parts import fingerprint, read_canon_files
 from organizer.canon.validate import CanonIssue, find_issues, quick_check
 from organizer.errors import CanonError
-from organizer.parsing.grammar import Grammar, build_grammar, expand_macros
+from organizer.parsing.grammar import Grammar, all_patterns, build_grammar, expand_macros
 
 
 def check_canon(path: Path) -> list[CanonIssue]:
@@ -76,7 +75,7 @@ def _compiled(data: Mapping[str, Any]) -> Grammar | None:
     """The grammar, or None when a pattern does not compile (find_issues will say which)."""
     try:
         grammar = build_grammar(data)
-        used = json.dumps(data["intents"], ensure_ascii=False) + json.dumps(data["macros"])
+        used = "\n".join(text for _, text in all_patterns(data) if isinstance(text, str))
         for name, value in data["macros"].items():  # an unused macro must compile too
             if isinstance(value, str) and "{{" + name + "}}" not in used:
                 re.compile(expand_macros(value, data["macros"]))

@@ -94,7 +94,19 @@ def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
 def all_macros(data: Mapping[str, Any]) -> dict[str, Any]:
     """The canon's macros over the ones made from its time vocabulary."""
     own = data.get("macros")
-    return {**vocabulary_macros(data), **(own if isinstance(own, Mapping) else {})}
+    merged = {**vocabulary_macros(data), **(own if isinstance(own, Mapping) else {})}
+    # A word list is joined once here, not at every place a pattern names it.
+    return {name: _Joined(_words_regex(value)) if isinstance(value, list) else value
+            for name, value in merged.items()}  # fmt: skip
+
+
+class _Joined(str):
+    """A word-list macro already written out as its alternation."""
+
+
+def _words_regex(words: list[Any]) -> str:
+    # a word that is no string is the schema's to report
+    return alternation(word for word in words if isinstance(word, str))
 
 
 def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
@@ -105,8 +117,10 @@ def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
         if name not in macros:
             raise KeyError(name)
         value = macros[name]
-        if isinstance(value, list):  # a word that is no string is the schema's to report
-            return alternation(word for word in value if isinstance(word, str))
+        if isinstance(value, _Joined):
+            return str(value)
+        if isinstance(value, list):
+            return _words_regex(value)
         return f"(?:{value})"
 
     for _ in range(10):  # macros may use macros, a few levels deep
@@ -117,7 +131,7 @@ def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
     return pattern
 
 
-def _patterns(data: Mapping[str, Any]) -> Iterator[tuple[YamlPath, str]]:
+def all_patterns(data: Mapping[str, Any]) -> Iterator[tuple[YamlPath, str]]:
     """Every regex of the canon with its path, before macro expansion."""
     for name, spec in data.get("intents", {}).items():
         if not isinstance(spec, Mapping):
@@ -146,7 +160,7 @@ def pattern_errors(data: Mapping[str, Any]) -> list[PatternError]:
     """Each pattern that does not compile, or names a macro that does not exist."""
     errors: list[PatternError] = []
     macros = all_macros(data)
-    for path, pattern in _patterns(data):
+    for path, pattern in all_patterns(data):
         if not isinstance(pattern, str):
             continue
         try:
