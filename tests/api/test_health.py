@@ -151,10 +151,8 @@ def test_canon_missing_at_start_fails(fetch: Get, healthy: Settings, tmp_path: P
 
 def test_canon_gone_or_refused_later_degrades(fetch: Get, healthy: Settings,
                                               tmp_path: Path) -> None:
-    canon_dir = tmp_path / "canon"
-    canon_dir.mkdir()
-    path = canon_dir / "intents_v2.yml"
-    path.write_bytes(healthy.canon_path.read_bytes())
+    shutil.copytree(healthy.canon_path.parent, tmp_path / "canon")
+    path = tmp_path / "canon" / healthy.canon_path.name
     moved = replace(healthy, canon_path=path)
     live = LiveCanon(path)
     path.write_text("version: [not, a, canon\n")

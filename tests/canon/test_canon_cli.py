@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from organizer.cli.main import app
 
-from .conftest import CANON_FILE
+from .conftest import CANON_FILE, copy_canon, whole_canon_text
 
 runner = CliRunner()
 NOW = "2025-03-12T14:00:00+03:00"
@@ -113,7 +113,7 @@ def test_canon_check_ok(env: dict[str, str], tmp_path: Path) -> None:
 
 def test_canon_check_lists_every_issue(tmp_path: Path, env: dict[str, str]) -> None:
     broken = tmp_path / "intents_v2.yml"
-    text = CANON_FILE.read_text(encoding="utf-8")
+    text = whole_canon_text()
     text = text.replace("max_command_chars: 160", "max_command_chars: x", 1)
     head = "  cancel_task:\n    patterns:\n"
     text = text.replace(head, head + "      - '('\n", 1)
@@ -125,6 +125,31 @@ def test_canon_check_lists_every_issue(tmp_path: Path, env: dict[str, str]) -> N
     assert lines[0].startswith(f"{broken}:") and "normalise.max_command_chars" in lines[0]
     assert "intents.cancel_task.patterns[0]: regex does not compile" in lines[1]
     assert lines[2] == f"2 problem(s) in {broken}"
+
+
+def test_canon_check_names_the_example_a_pattern_misses_and_a_missing_part(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    entry = copy_canon(tmp_path / "canon")
+    intents = tmp_path / "canon" / "intents.yml"
+    text = intents.read_text(encoding="utf-8").replace(
+        'examples: ["/undo"]', 'examples: ["/undo", "/redo"]', 1)
+    intents.write_text(text, encoding="utf-8")
+    result = _run(["canon", "check", str(entry)], env, tmp_path)
+    assert result.exit_code == 1
+    before = text[: text.index('"/redo"')]
+    line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+    assert result.stdout.splitlines() == [
+        f"{intents}:{line}:{column}: intents.undo.patterns[0].examples[1]: example '/redo' is "
+        "not matched by this pattern (read as '/redo'); fix the pattern or the example",
+        f"1 problem(s) in {entry}",
+    ]
+    (tmp_path / "canon" / "vocabulary.yml").unlink()
+    result = _run(["parse", "готово 3", "--now", NOW], {**env, "CANON_PATH": str(entry)}, tmp_path)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith(
+        f"Error: canon part {tmp_path / 'canon' / 'vocabulary.yml'} (named in {entry}) does not exist"
+    )
 
 
 def test_commands_have_help_with_an_example(env: dict[str, str], tmp_path: Path) -> None:

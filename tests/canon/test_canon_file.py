@@ -10,9 +10,9 @@ from organizer.canon import Canon, CanonIssue, check_canon, load_canon
 from organizer.canon.validate import SCHEMA_FILE
 from organizer.errors import CanonError
 
-from .conftest import CANON_FILE, REPO
+from .conftest import CANON_FILE, REPO, whole_canon_text
 
-GOOD = CANON_FILE.read_text(encoding="utf-8")
+GOOD = whole_canon_text()
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -126,10 +126,10 @@ def test_regex_that_does_not_compile_is_located(tmp_path: Path) -> None:
 
 
 def test_unknown_macro_is_reported(tmp_path: Path) -> None:
-    text = GOOD.replace("      - '{{done_numeric}}", "      - '{{done_nummeric}}", 1)
+    text = GOOD.replace("      - re: '{{done_numeric}}", "      - re: '{{done_nummeric}}", 1)
     path = _write(tmp_path, text)
     [issue] = check_canon(path)
-    assert issue.key == "intents.complete_task.patterns[1]"
+    assert issue.key == "intents.complete_task.patterns[1].re"
     assert "unknown macro {{done_nummeric}}" in issue.message
 
 
@@ -178,7 +178,7 @@ def test_replies_render_in_both_languages(canon: Canon) -> None:
 
 
 def test_every_template_the_bot_needs_renders(canon: Canon) -> None:
-    from organizer.canon.validate import REQUIRED_REPLIES
+    from organizer.canon.rules import REQUIRED_REPLIES
 
     for key in REQUIRED_REPLIES:
         for lang in ("ru", "en"):

@@ -14,9 +14,9 @@ import pytest
 
 from organizer.canon import LiveCanon
 
-from .conftest import CANON_FILE
+from .conftest import whole_canon_text
 
-GOOD = CANON_FILE.read_text(encoding="utf-8")
+GOOD = whole_canon_text()
 
 
 def _version(text: str, version: str) -> str:

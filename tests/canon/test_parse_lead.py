@@ -13,10 +13,10 @@ from organizer.canon import Canon, check_canon, load_canon
 from organizer.parsing import parse
 from organizer.parsing.lead import lead_minutes
 
-from .conftest import CANON_FILE
+from .conftest import whole_canon_text
 
 NOW = datetime(2025, 3, 12, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-GOOD = CANON_FILE.read_text(encoding="utf-8")
+GOOD = whole_canon_text()
 
 
 @pytest.mark.parametrize(("said", "minutes"), [
@@ -73,7 +73,8 @@ def _canon_with(tmp_path: Path, old: str, new: str) -> Canon:
     assert old in GOOD
     path = tmp_path / "intents_v2.yml"
     path.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
-    assert check_canon(path) == []
+    # Narrowing a macro may leave a pattern's examples unmatched: that is all check may say.
+    assert [i for i in check_canon(path) if "examples[" not in i.key] == []
     return load_canon(path)
 
 
@@ -97,5 +98,5 @@ def test_an_unknown_macro_in_a_setting_pattern_is_a_located_error(tmp_path: Path
     path = tmp_path / "intents_v2.yml"
     path.write_text(GOOD.replace("{{lead_about}}", "{{lead_abuot}}", 1), encoding="utf-8")
     [issue] = check_canon(path)
-    assert issue.key == "intents.set_reminder_lead.patterns[0]"
+    assert issue.key == "intents.set_reminder_lead.patterns[0].re"
     assert "unknown macro {{lead_abuot}}" in issue.message

@@ -15,10 +15,10 @@ from jsonschema import Draft202012Validator
 from organizer.canon.schema_check import UnsupportedSchema, compile_schema
 from organizer.canon.validate import SCHEMA_FILE
 
-from .conftest import CANON_FILE
+from .conftest import whole_canon_text
 
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-GOOD = yaml.safe_load(CANON_FILE.read_text(encoding="utf-8"))
+GOOD = yaml.safe_load(whole_canon_text())
 FAST = compile_schema(SCHEMA)
 SLOW = Draft202012Validator(SCHEMA)
 

@@ -1,7 +1,11 @@
-"""The canon: the file that says what the bot understands and how it answers.
+"""The canon: the files that say what the bot understands and how it answers.
 
 marked_yaml  YAML with line/column of every value, duplicate keys found
-validate     CanonIssue list: syntax, schema, intent names, regexes, templates
+parts        the entry file (intents_v2.yml) and the part files it names
+validate     CanonIssue list: syntax, schema (jsonschema), then rules and examples
+schema_check the schema's yes-or-no verdict without importing jsonschema (the load path)
+rules        what a schema cannot say: intent names, regexes, reply templates
+examples     each intent pattern tried on its examples and counter_examples
 loader       check_canon(path) and load_canon(path) -> Canon
 model        Canon: version, sha256, path, compiled grammar, reply()
 live         LiveCanon: the current canon, reloaded on change with watchfiles

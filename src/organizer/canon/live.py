@@ -1,4 +1,4 @@
-"""The canon a daemon runs with, reloaded when the file changes.
+"""The canon a daemon runs with, reloaded when its entry file or one of its parts changes.
 
 The DIRECTORY is watched, not the file: an editor's or a deploy's atomic
 replace (write a temp file, rename it over) leaves a watch on the old inode
@@ -12,7 +12,6 @@ distinct bad content; nothing here ever raises into the daemon.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 import threading
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from organizer.canon.loader import load_canon
 from organizer.canon.model import Canon
+from organizer.canon.parts import fingerprint, read_canon_files
 from organizer.errors import CanonError
 
 log = logging.getLogger("organizer.canon")
@@ -43,39 +43,48 @@ class LiveCanon:
         self.current: Canon = canon if canon is not None else load_canon(self.path)
         self.debounce_ms = debounce_ms
         self.timeout_ms = timeout_ms
-        self._stat: tuple[int, int, int] | None = self._stat_now()
+        self._stat = self._stat_now()
         self._last_failure: str | None = None
         # Why the last reload was refused, for /health; None while the file is good.
         self.last_error: str | None = None
         # Set once the watcher runs and has re-read the file (for tests and health).
         self.watching = threading.Event()
 
-    def _stat_now(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+    def _files(self) -> tuple[Path, ...]:
+        """The entry and the parts the current canon is made of."""
+        return self.current.files or (self.path,)
+
+    def _stat_now(self) -> tuple[tuple[int, int, int] | None, ...]:
+        stats: list[tuple[int, int, int] | None] = []
+        for path in self._files():
+            try:
+                st = os.stat(path)
+            except OSError:
+                stats.append(None)
+                continue
+            stats.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        return tuple(stats)
 
     def reload(self) -> bool:
-        """Re-read the file; True when a new valid canon replaced the current one."""
+        """Re-read the entry and its parts; True when a new valid canon replaced the current one."""
         self._stat = self._stat_now()
         try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            self._fail(f"missing:{exc.errno}", f"cannot read it ({exc.strerror})")
+            files = read_canon_files(self.path)
+        except CanonError as exc:
+            self._fail(f"unreadable:{exc}", str(exc))
             return False
-        if hashlib.sha256(raw).hexdigest() == self.current.sha256:
+        sha256 = fingerprint(files)
+        if sha256 == self.current.sha256:
             self._last_failure = None
             self.last_error = None
             return False
         try:
             fresh = load_canon(self.path)
         except CanonError as exc:
-            self._fail(hashlib.sha256(raw).hexdigest(), str(exc))
+            self._fail(sha256, str(exc))
             return False
         except Exception as exc:  # never let a reload take the daemon down
-            self._fail(hashlib.sha256(raw).hexdigest(), f"unexpected {type(exc).__name__}: {exc}")
+            self._fail(sha256, f"unexpected {type(exc).__name__}: {exc}")
             return False
         old = self.current
         self.current = fresh
@@ -107,7 +116,7 @@ class LiveCanon:
             if self._stat_now() != self._stat:
                 self.reload()
             return
-        if self.path.name in names:
+        if names & {path.name for path in (self.path, *self._files())}:
             self.reload()
 
     async def watch(self, stop: asyncio.Event) -> None:

@@ -19,13 +19,15 @@ class _KeepMissing(dict[str, Any]):
 
 @dataclass(frozen=True, eq=False)
 class Canon:
-    """One validated version of the canon file; never changes once built."""
+    """One validated version of the canon (its entry file and parts); never changes once built."""
 
     version: str
     sha256: str
     path: Path
     data: Mapping[str, Any] = field(repr=False)
     grammar: Grammar = field(repr=False)
+    # The entry file and the parts it names, in order (what a reload watches).
+    files: tuple[Path, ...] = ()
 
     def reply(self, key: str, lang: str = "ru", **values: Any) -> str:
         """Render reply template `key` ("task_done", "list_header.today") in `lang`.

@@ -9,8 +9,7 @@ say: known intent names, patterns that compile, reply templates that render.
 from __future__ import annotations
 
 import json
-import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,38 +17,20 @@ from typing import Any
 
 import yaml
 
+from organizer.canon.examples import example_errors
 from organizer.canon.marked_yaml import (
     MarkedDocument,
     MarkedYamlError,
+    Position,
     alias_problem,
     dotted,
     load_marked,
 )
+from organizer.canon.parts import CanonFile
+from organizer.canon.rules import semantic_errors
 from organizer.canon.schema_check import Check, compile_schema
-from organizer.parsing.grammar import INTENTS, pattern_errors
 
 SCHEMA_FILE = Path(__file__).with_name("intents_v2.schema.json")
-SCOPES = ("today", "tomorrow", "week", "overdue", "all")
-REQUIRED_REPLIES = (
-    "task_created", "task_created_no_time", "task_done", "task_cancelled", "task_rescheduled",
-    "task_reopened", "undo_done", "nothing_to_undo", *(f"list_header.{s}" for s in SCOPES),
-    "list_empty", "list_item", "help", "start_allowed", "start_denied", "not_found",
-    "ambiguous", "unknown", "asr_unavailable", "voice_recognised", "reminder", "tz_set",
-    "tz_invalid", "error", "reminder_late", "reminder_snoozed", "button_done",
-    "button_snooze_min", "button_snooze_hours", "remind_set", "remind_current",
-    "remind_lead_before", "remind_lead_at_due", "remind_invalid.not_a_number",
-    "remind_invalid.negative", "remind_invalid.too_long",
-    "repeat_set", "repeat_marker", "task_done_next", "repeat_move_only", "date_invalid",
-    "lang_current.chosen", "lang_current.telegram",
-    "lang_current.default", "lang_auto", "lang_invalid", "language_name.russian",
-    "language_name.english", "button_invalid",
-    "calendar_unsyncable_marker", "calendar_unsyncable",
-    "button_cancel", "button_alternative", "start_id", "edited_ignored", "duration_hours",
-    "duration_minutes", "calendar_repeat", "refused.already_done", "refused.cancelled",
-    "refused.already_open",
-)  # fmt: skip
-
-
 @dataclass(frozen=True)
 class CanonIssue:
     """One problem, printed as `path:line:col: key: message`."""
@@ -97,42 +78,95 @@ def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
     return node
 
 
-def find_issues(text: str, path: Path) -> tuple[list[CanonIssue], MarkedDocument | None]:
-    """All issues of canon text (empty when valid) and the parsed document if it parsed."""
-    try:
-        doc = load_marked(text)
-    except MarkedYamlError as exc:
-        where = exc.position
-        return [CanonIssue(path, where.line, where.column, "(document)", str(exc))], None
+def find_issues(
+    files: Sequence[CanonFile], *, examples: bool = False
+) -> tuple[list[CanonIssue], Mapping[str, Any] | None]:
+    """All issues of a canon's files (empty when valid) and its data if every file parsed.
+
+    Each issue names the file its key is written in: a section belongs to the part
+    that holds it, anything else to the entry (the first file). With `examples`, a
+    canon with no other issue has its patterns tried on their examples too.
+    """
+    docs: list[tuple[CanonFile, MarkedDocument]] = []
     issues: list[CanonIssue] = []
+    for file in files:
+        try:
+            docs.append((file, load_marked(file.text)))
+        except MarkedYamlError as exc:
+            where = exc.position
+            issues.append(CanonIssue(file.path, where.line, where.column, "(document)", str(exc)))
+    if issues:
+        return issues, None
+    owner: dict[Any, tuple[CanonFile, MarkedDocument]] = {}  # section -> the file holding it
+    data: dict[Any, Any] = {}
+    unmerged = False  # a file that is no mapping, or a section in two files
+    for file, doc in docs:
+        for key_path, where in doc.duplicates:
+            issues.append(_duplicate(file.path, doc, key_path, where))
+        if not isinstance(doc.data, Mapping):
+            what = "the canon" if file is files[0] else f"canon part {file.path.name}"
+            issues.append(CanonIssue(
+                file.path, 1, 1, "(document)",
+                f"{what} must be a mapping of sections (version, intents, time, replies, ...)",
+            ))  # fmt: skip
+            unmerged = True
+            continue
+        for key, value in doc.data.items():
+            if key in owner:
+                first = owner[key][0].path
+                where = doc.position((key,))
+                issues.append(CanonIssue(
+                    file.path, where.line, where.column, str(key),
+                    f"section {key!r} is already in {first.name}; keep it in one file",
+                ))  # fmt: skip
+                unmerged = True
+                continue
+            owner[key] = (file, doc)
+            data[key] = value
+    if unmerged:
+        return issues, None
 
     def add(key_path: tuple[str | int, ...], message: str) -> None:
+        file, doc = owner.get(key_path[0], docs[0]) if key_path else docs[0]
         where = doc.position(key_path)
-        issues.append(CanonIssue(path, where.line, where.column, dotted(key_path), message))
+        issues.append(CanonIssue(file.path, where.line, where.column, dotted(key_path), message))
 
-    for key_path, where in doc.duplicates:
-        what = "intent" if key_path[:1] == ("intents",) and len(key_path) == 2 else "key"
-        first = doc.position(key_path)
-        issues.append(
-            CanonIssue(
-                path, where.line, where.column, dotted(key_path),
-                f"duplicate {what} {key_path[-1]!r} (first defined at line {first.line}); "
-                "keep one of them",
-            )
-        )  # fmt: skip
-    if not isinstance(doc.data, Mapping):
-        add((), "the canon must be a mapping with version, intents, time, replies, ...")
-        return issues, doc
-    for key_path, message in _schema_errors(doc.data):
+    for key_path, message in _schema_errors(data):
         add(key_path, message)
-    for key_path, message in _semantic_errors(doc.data):
+    for key_path, message in semantic_errors(data):
         add(key_path, message)
-    issues.sort(key=lambda i: (i.line, i.column, i.key))
-    return issues, doc
+    if examples and not issues:
+        for key_path, message in example_errors(data):
+            add(key_path, message)
+    issues.sort(key=lambda i: (str(i.path), i.line, i.column, i.key))
+    return issues, data
+
+
+def _duplicate(
+    path: Path, doc: MarkedDocument, key_path: tuple[str | int, ...], where: Position
+) -> CanonIssue:
+    what = "intent" if key_path[:1] == ("intents",) and len(key_path) == 2 else "key"
+    first = doc.position(key_path)
+    return CanonIssue(
+        path, where.line, where.column, dotted(key_path),
+        f"duplicate {what} {key_path[-1]!r} (first defined at line {first.line}); "
+        "keep one of them",
+    )  # fmt: skip
 
 
 def _schema_errors(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    for error in _validator().iter_errors(data):
+    yield from _located(_validator().iter_errors(data))
+
+
+def _located(errors: Iterable[Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """jsonschema's errors as (key path, message); a oneOf that failed in only one of its
+    options inside the value ("an object with an unknown key") says that option's errors."""
+    for error in errors:
+        if error.validator == "oneOf" and error.context:
+            inner = [e for e in error.context if e.relative_path or e.validator != "type"]
+            if inner and len({e.relative_schema_path[0] for e in inner}) == 1:
+                yield from _located(inner)
+                continue
         where = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
             allowed = set(error.schema.get("properties", {}))
@@ -149,22 +183,27 @@ def _schema_errors(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, .
         yield where, message
 
 
-def quick_check(text: str) -> Mapping[str, Any] | None:
+def quick_check(files: Sequence[CanonFile]) -> Mapping[str, Any] | None:
     """The canon's data when the cheap checks pass, None when `find_issues` must look closer.
 
     The fast path of every load: no positions are kept, the schema's verdict comes
     from schema_check (jsonschema is not even imported), and patterns are left to
     `build_grammar`, which compiles each of them once anyway.
     """
-    if alias_problem(text) is not None:
-        return None  # find_issues says where
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
-    except (yaml.YAMLError, _DuplicateKey):
+    data: dict[Any, Any] = {}
+    for file in files:
+        if alias_problem(file.text) is not None:
+            return None  # find_issues says where
+        try:
+            part = yaml.load(file.text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
+        except (yaml.YAMLError, _DuplicateKey):
+            return None
+        if not isinstance(part, Mapping) or any(key in data for key in part):
+            return None
+        data.update(part)
+    if not _fast_check()(data):
         return None
-    if not isinstance(data, Mapping) or not _fast_check()(data):
-        return None
-    if next(_semantic_errors(data, patterns=False), None) is not None:
+    if next(semantic_errors(data, patterns=False), None) is not None:
         return None
     return data
 
@@ -180,114 +219,3 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
         if len(keys) != len(set(keys)):
             raise _DuplicateKey
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-def _semantic_errors(
-    data: Mapping[str, Any], *, patterns: bool = True
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    known = ", ".join(INTENTS)
-    intents = data.get("intents")
-    if isinstance(intents, Mapping):
-        for name in intents:
-            if name not in INTENTS:
-                yield ("intents", name), f"unknown intent {name!r}; known intents: {known}"
-    order = data.get("match_order")
-    if isinstance(order, list):
-        seen: set[Any] = set()
-        for index, name in enumerate(order):
-            if name not in INTENTS:
-                yield ("match_order", index), f"unknown intent {name!r}; known intents: {known}"
-            elif name in seen:
-                yield ("match_order", index), f"intent {name!r} is listed twice"
-            elif isinstance(intents, Mapping) and name not in intents:
-                yield ("match_order", index), f"intent {name!r} has no entry under intents"
-            seen.add(name)
-    yield from _repeat_part_errors(data.get("time"))
-    if patterns:
-        for error in pattern_errors(data):
-            yield error.path, str(error)
-    replies = data.get("replies")
-    if isinstance(replies, Mapping):
-        yield from _reply_errors(replies)
-    words = data.get("words")
-    if isinstance(words, Mapping):
-        yield from _template_errors(words, ("words",))
-
-
-def _repeat_part_errors(time_spec: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """`time.repeat.parts` and `time.repeat.times.per_day` name parts of the day that
-    `time.parts_of_day` defines."""
-    if not isinstance(time_spec, Mapping):
-        return
-    repeat, defined = time_spec.get("repeat"), time_spec.get("parts_of_day")
-    if not isinstance(repeat, Mapping) or not isinstance(repeat.get("parts"), Mapping):
-        return
-    known = set(defined) if isinstance(defined, Mapping) else set()
-    named: list[tuple[tuple[str | int, ...], Any]] = [
-        (("time", "repeat", "parts", name), name) for name in repeat["parts"]
-    ]
-    times = repeat.get("times")
-    per_day = times.get("per_day") if isinstance(times, Mapping) else None
-    if isinstance(per_day, Mapping):  # "2 раза в день": the parts of the day it means
-        named += [(("time", "repeat", "times", "per_day", count, index), part)
-                  for count, parts in per_day.items() if isinstance(parts, list)
-                  for index, part in enumerate(parts)]  # fmt: skip
-    for path, name in named:
-        if name not in known:
-            yield (
-                path,
-                f"no part of day {name!r} in time.parts_of_day; known: {', '.join(sorted(known))}",
-            )
-
-
-def _reply_errors(replies: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    for key in REQUIRED_REPLIES:
-        node: Any = replies
-        for part in key.split("."):
-            node = node.get(part) if isinstance(node, Mapping) else None
-        if node is None:
-            yield ("replies",), f"missing reply template {key!r}"
-    yield from _template_errors(replies, ("replies",))
-
-
-def _template_errors(
-    node: Mapping[str, Any], at: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Templates that do not render, or whose en placeholders differ from ru."""
-    for key_path, template in _templates(node, at):
-        if not isinstance(template, Mapping):
-            continue
-        names: dict[str, set[str]] = {}
-        for lang, text in template.items():
-            if not isinstance(text, str):
-                continue
-            try:
-                fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-            except ValueError as exc:
-                yield (*key_path, lang), f"template does not render: {exc}; write {{{{ for a brace"
-                continue
-            bad = sorted(f for f in fields if not f.isidentifier())
-            if bad:
-                yield (
-                    (*key_path, lang),
-                    (f"placeholder {bad[0]!r} must be a plain name like {{title}}"),
-                )
-            names[lang] = fields
-        if "ru" in names and "en" in names and names["ru"] != names["en"]:
-            yield (
-                (*key_path, "en"),
-                (
-                    f"placeholders differ from ru: ru has {sorted(names['ru'])}, "
-                    f"en has {sorted(names['en'])}"
-                ),
-            )
-
-
-def _templates(
-    node: Mapping[str, Any], key_path: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    for key, value in node.items():
-        if isinstance(value, Mapping) and "ru" not in value:
-            yield from _templates(value, (*key_path, key))
-        else:
-            yield (*key_path, key), value

@@ -94,7 +94,19 @@ def vocabulary_macros(data: Mapping[str, Any]) -> dict[str, list[str]]:
 def all_macros(data: Mapping[str, Any]) -> dict[str, Any]:
     """The canon's macros over the ones made from its time vocabulary."""
     own = data.get("macros")
-    return {**vocabulary_macros(data), **(own if isinstance(own, Mapping) else {})}
+    merged = {**vocabulary_macros(data), **(own if isinstance(own, Mapping) else {})}
+    # A word list is joined once here, not at every place a pattern names it.
+    return {name: _Joined(_words_regex(value)) if isinstance(value, list) else value
+            for name, value in merged.items()}  # fmt: skip
+
+
+class _Joined(str):
+    """A word-list macro already written out as its alternation."""
+
+
+def _words_regex(words: list[Any]) -> str:
+    # a word that is no string is the schema's to report
+    return alternation(word for word in words if isinstance(word, str))
 
 
 def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
@@ -105,9 +117,13 @@ def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
         if name not in macros:
             raise KeyError(name)
         value = macros[name]
-        return alternation(value) if isinstance(value, list) else f"(?:{value})"
+        if isinstance(value, _Joined):
+            return str(value)
+        if isinstance(value, list):
+            return _words_regex(value)
+        return f"(?:{value})"
 
-    for _ in range(5):  # macros may use macros, a few levels deep
+    for _ in range(10):  # macros may use macros, a few levels deep
         expanded = _MACRO.sub(substitute, pattern)
         if expanded == pattern:
             return expanded
@@ -115,14 +131,19 @@ def expand_macros(pattern: str, macros: Mapping[str, Any]) -> str:
     return pattern
 
 
-def _patterns(data: Mapping[str, Any]) -> Iterator[tuple[YamlPath, str]]:
+def all_patterns(data: Mapping[str, Any]) -> Iterator[tuple[YamlPath, str]]:
     """Every regex of the canon with its path, before macro expansion."""
     for name, spec in data.get("intents", {}).items():
         if not isinstance(spec, Mapping):
             continue
-        for key in ("patterns", "strip_prefixes"):
-            for index, pattern in enumerate(spec.get(key, []) or []):
-                yield ("intents", name, key, index), pattern
+        for index, entry in enumerate(spec.get("patterns", []) or []):
+            if isinstance(entry, Mapping):
+                if isinstance(entry.get("re"), str):
+                    yield ("intents", name, "patterns", index, "re"), entry["re"]
+            else:
+                yield ("intents", name, "patterns", index), entry
+        for index, pattern in enumerate(spec.get("strip_prefixes", []) or []):
+            yield ("intents", name, "strip_prefixes", index), pattern
         for scope, patterns in (spec.get("scopes") or {}).items():
             for index, pattern in enumerate(patterns or []):
                 yield ("intents", name, "scopes", scope, index), pattern
@@ -139,7 +160,7 @@ def pattern_errors(data: Mapping[str, Any]) -> list[PatternError]:
     """Each pattern that does not compile, or names a macro that does not exist."""
     errors: list[PatternError] = []
     macros = all_macros(data)
-    for path, pattern in _patterns(data):
+    for path, pattern in all_patterns(data):
         if not isinstance(pattern, str):
             continue
         try:
@@ -156,7 +177,17 @@ def _fold_pattern(pattern: str) -> str:
     return pattern.replace("ё", "е").replace("Ё", "Е")
 
 
-def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[str]:
+def pattern_text(entry: Any) -> str:
+    """An intent pattern's regex: the entry itself, or its `re` beside examples."""
+    return str(entry["re"]) if isinstance(entry, Mapping) else str(entry)
+
+
+def expanded_pattern(entry: Any, macros: Mapping[str, Any]) -> str:
+    """An intent pattern as the parser matches it: macros expanded, ё read as е."""
+    return _fold_pattern(expand_macros(pattern_text(entry), macros))
+
+
+def _one_pattern(patterns: list[Any], macros: Mapping[str, Any]) -> re.Pattern[str]:
     """An intent's patterns as one regex, tried in order (one compile instead of many).
 
     Each pattern's named groups get a suffix ("ref" -> "ref__2"), in references and
@@ -166,8 +197,8 @@ def _one_pattern(patterns: list[str], macros: Mapping[str, Any]) -> re.Pattern[s
     if not patterns:
         return re.compile("(?!)")
     parts = []
-    for index, pattern in enumerate(patterns):
-        expanded = _fold_pattern(expand_macros(pattern, macros))
+    for index, entry in enumerate(patterns):
+        expanded = expanded_pattern(entry, macros)
         suffix = f"__{index}"
         expanded = _GROUP_NAME.sub(rf"\g<1>\g<2>{suffix}>", expanded)
         expanded = _GROUP_REF.sub(rf"(?P=\g<1>{suffix})", expanded)
