@@ -21,6 +21,7 @@
         ├── InvalidTransition
         ├── NothingToUndo
         ├── InvalidLead        a reminder lead time out of range
+        ├── NoteTooLong        a note longer than a note may be
         └── InvalidRepeat      a repeat rule (RRULE) this code cannot compute
 
 Entry points catch OrganizerError and turn it into their own output:
@@ -134,6 +135,16 @@ class InvalidLead(DomainError):
         super().__init__(f"reminder lead time {value!r}: {problem.replace('_', ' ')}")
         self.problem = problem
         self.value = value
+
+
+class NoteTooLong(DomainError):
+    """A note longer than `limit` characters (`length` given); nothing was noted."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"a note is at most {limit} characters, this one has {length}; "
+                         "split it into shorter notes")
+        self.length = length
+        self.limit = limit
 
 
 class InvalidRepeat(DomainError):

@@ -9,7 +9,7 @@ import pytest
 from organizer.domain import commands as c
 from organizer.domain import events as e
 from organizer.domain import tasks as t
-from organizer.errors import InvalidTransition, NothingToUndo
+from organizer.errors import InvalidTransition, NoteTooLong, NothingToUndo
 
 TZ = "Europe/Moscow"
 
@@ -103,6 +103,26 @@ def test_undo_of_reschedule_restores_the_previous_due() -> None:
     assert isinstance(undo, e.TaskRescheduled)
     assert (undo.due_date, undo.due_time, undo.due_at) == ("2026-11-29", "10:00",
                                                            "2026-11-29T07:00:00Z")
+
+
+def test_a_note_bumps_the_version_and_its_undo_takes_it_back() -> None:
+    [noted] = t.decide(c.NoteTask("t1", "  код домофона 45К "), state_after(created()))
+    assert noted == e.TaskNoted(task_id="t1", text="код домофона 45К")
+    state = state_after(created(), noted)
+    assert state.version == 2 and state.title == "позвонить маме"
+    target = t.undo_target([t.Recorded(2, noted), t.Recorded(1, created())])
+    [undo] = t.decide_undo(target, state)
+    assert undo == e.TaskNoteRemoved(task_id="t1", note=2, text="код домофона 45К", undo_of=2)
+    assert state_after(created(), noted, undo).version == 3
+
+
+def test_a_note_too_long_or_empty_is_refused() -> None:
+    with pytest.raises(NoteTooLong) as caught:
+        t.decide(c.NoteTask("t1", "x" * (t.MAX_NOTE + 1)), state_after(created()))
+    assert (caught.value.length, caught.value.limit) == (4001, 4000)
+    assert t.decide(c.NoteTask("t1", "x" * t.MAX_NOTE), state_after(created()))
+    with pytest.raises(InvalidTransition):
+        t.decide(c.NoteTask("t1", " \n "), state_after(created()))
 
 
 def test_events_round_trip_through_their_stable_type_strings() -> None:

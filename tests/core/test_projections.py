@@ -41,6 +41,8 @@ command = st.one_of(
     st.tuples(st.sampled_from(["done", "done", "missed"]), st.sampled_from(OWNERS), refs),
     st.tuples(st.sampled_from(["done", "cancel", "reopen"]), st.sampled_from(OWNERS), refs),
     st.tuples(st.just("retitle"), st.sampled_from(OWNERS), refs, titles),
+    # notes: each bumps the task's version; undo takes the last one back
+    st.tuples(st.just("note"), st.sampled_from(OWNERS), refs, titles),
     st.tuples(st.just("move"), st.sampled_from(OWNERS), refs, dates, times),
     st.tuples(st.just("undo"), st.sampled_from(OWNERS)),
     st.tuples(st.just("calendar"), st.sampled_from(OWNERS), refs,
@@ -98,6 +100,7 @@ def run(service: TaskService, step: tuple) -> None:  # type: ignore[type-arg]
             "reopen": lambda: c.ReopenTask(task_id),
             "missed": lambda: c.AdvanceMissed(task_id, service.clock() + timedelta(days=40), 15),
             "retitle": lambda: c.RetitleTask(task_id, step[3]),
+            "note": lambda: c.NoteTask(task_id, step[3]),
             "move": lambda: c.RescheduleTask(task_id, step[3], step[4], "Europe/Moscow")}[kind]()
     service.execute(made)
 
@@ -129,6 +132,25 @@ def test_any_command_sequence_projects_like_a_rebuild(tmp_path: Path, steps: lis
              for t in ("tasks", "calendar_links", "users")}
     assert before == after
     conn.close()
+
+
+def test_notes_rebuild_like_the_live_tables_and_are_read_from_the_log(
+        db: sqlite3.Connection) -> None:
+    service = TaskService(db)
+    task = service.execute(c.AddTask("1", "к врачу", None, None, "Europe/Moscow")).task
+    assert task is not None
+    service.execute(c.NoteTask(task["id"], "код домофона 45К"))
+    service.execute(c.NoteTask(task["id"], "взять полис"))
+    service.execute(c.Undo("1"))
+    service.execute(c.NoteTask(task["id"], "кабинет 12"))
+    assert [n.text for n in service.notes(task["id"])] == ["код домофона 45К", "кабинет 12"]
+    assert service.note_counts([task["id"], "nobody"]) == {task["id"]: 2}
+    assert verify(db).differences == []
+    live = db.execute("SELECT * FROM tasks").fetchall()
+    rebuild(db)
+    assert db.execute("SELECT * FROM tasks").fetchall() == live
+    assert service.get(task["id"])["version"] == 5  # created, three notes and an undo
+    assert [n.text for n in service.notes(task["id"])] == ["код домофона 45К", "кабинет 12"]
 
 
 def test_verify_reports_a_tampered_row(db: sqlite3.Connection) -> None:

@@ -20,13 +20,18 @@ from organizer.clock import utcnow
 from organizer.domain import commands as c
 from organizer.domain import events as e
 from organizer.domain import tasks as domain
+from organizer.domain.history import Change, history
+from organizer.domain.notes import Note
 from organizer.errors import AmbiguousRef, TaskNotFound
+from organizer.store import notes as note_reads
 from organizer.store.commit import Committed, Decision, commit
 from organizer.store.events import COLUMNS, EventStore, StoredEvent, row_to_event
 from organizer.store.projections import TASK_COLUMNS
 
 Clock = Callable[[], datetime]
 Rows = list[dict[str, Any]]
+Notes = list[Note]
+Changes = list[Change]
 # The reference meaning the most recently created task: what the parser gives for
 # "последнюю задачу сделал", "последнюю отмени", "done with the last one".
 LAST_REF = "last"
@@ -178,6 +183,19 @@ class TaskService:
         names = [*TASK_COLUMNS, "calendar_event_id", "not_in_calendar"]
         return [{**dict(zip(names, row, strict=True)), "not_in_calendar": bool(row[-1])}
                 for row in cursor]
+
+    def notes(self, task_id: str) -> Notes:
+        """The task's notes, oldest first (each a `task.noted` no undo took back)."""
+        return note_reads.notes_of(self.conn, task_id)
+
+    def note_counts(self, task_ids: Sequence[str]) -> dict[str, int]:
+        """How many notes each of these tasks has (a list line's mark); none: left out."""
+        return note_reads.note_counts(self.conn, task_ids)
+
+    def history(self, task_id: str) -> Changes:
+        """Every change of the task, oldest first, with when and by what."""
+        stored = self.store.read_stream(domain.stream_of(task_id))
+        return history((s.event, s.meta, s.recorded_at) for s in stored)
 
     def resolve(self, owner: str, ref: str, *, statuses: tuple[str, ...] = ("open",)) -> str:
         """A task id from a list number, words of a title, or "last" (the most recently

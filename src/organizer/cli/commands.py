@@ -13,7 +13,9 @@ from organizer.cli import (
     migrate_cmds,
     ops_cmds,
     task_cmds,
+    task_notes_cmds,
 )
 
-MODULES: list[ModuleType] = [daemon_cmds, migrate_cmds, db_cmds, task_cmds, canon_cmds,
+MODULES: list[ModuleType] = [daemon_cmds, migrate_cmds, db_cmds, task_cmds, task_notes_cmds,
+                            canon_cmds,
                             backup_cmds, ops_cmds, health_cmds]

@@ -27,6 +27,12 @@ class RetitleTask:
 
 
 @dataclass(frozen=True)
+class NoteTask:
+    task_id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class RescheduleTask:
     task_id: str
     due_date: date | None
@@ -65,6 +71,6 @@ class Undo:
     owner: str
 
 
-TaskCommand = (AddTask | RetitleTask | RescheduleTask | CompleteTask | ReopenTask | CancelTask
+TaskCommand = (AddTask | RetitleTask | NoteTask | RescheduleTask | CompleteTask | ReopenTask | CancelTask
                | AdvanceMissed)
 Command = TaskCommand | Undo

@@ -118,6 +118,26 @@ class TaskReopened(TaskChange, frozen=True, tag="task.reopened"):
     undo_of: int | None = None
 
 
+class TaskNoted(TaskChange, frozen=True, tag="task.noted"):
+    """The person added a note to the task ("код домофона 45К"); a task may have many.
+
+    A note is a change of the task: its version moves on, so its calendar event is written
+    again with the note in its description.
+    """
+
+    task_id: str
+    text: str
+
+
+class TaskNoteRemoved(TaskChange, frozen=True, tag="task.note_removed"):
+    """The note written at position `note` is gone (its undo): it is no longer shown."""
+
+    task_id: str
+    note: int
+    text: str
+    undo_of: int | None = None
+
+
 class CalendarInserting(LinkChange, frozen=True, tag="calendar.inserting"):
     """The worker is about to insert `event_id`: from now on that event may exist."""
 

@@ -14,9 +14,10 @@ from organizer.domain import commands as c
 from organizer.domain import events as e
 from organizer.domain.moments import due_at_utc
 from organizer.domain.recurrence import Series, local_iso, normalise, slot_of
-from organizer.errors import InvalidTransition, NothingToUndo
+from organizer.errors import InvalidTransition, NoteTooLong, NothingToUndo
 
 MAX_TITLE = 4096
+MAX_NOTE = 4000
 
 
 def stream_of(task_id: str) -> str:
@@ -101,6 +102,8 @@ _STEPS: dict[type[e.Event], Callable[[TaskState, Any, int], TaskState]] = {
     e.TaskRetitled: lambda s, ev, v: replace(s, title=ev.title, version=v),
     e.TaskRescheduled: _moved,
     e.TaskAdvanced: _advanced,
+    e.TaskNoted: lambda s, _ev, v: replace(s, version=v),  # its words are read from the log
+    e.TaskNoteRemoved: lambda s, _ev, v: replace(s, version=v),
     e.TaskCompleted: lambda s, _ev, v: replace(s, status="done", version=v),
     e.TaskCancelled: lambda s, _ev, v: replace(s, status="cancelled", version=v),
     e.TaskReopened: lambda s, _ev, v: replace(s, status="open", version=v),
@@ -170,6 +173,14 @@ def decide(command: c.TaskCommand, state: TaskState | None) -> list[e.Event]:
         if title == state.title:
             return []
         return [e.TaskRetitled(task_id=state.task_id, title=title, previous_title=state.title)]
+    if isinstance(command, c.NoteTask):
+        text = command.text.strip()
+        if not text:
+            raise InvalidTransition("a note needs words; say what to note, e.g. 'note to 3: "
+                                    "door code 45K'")
+        if len(text) > MAX_NOTE:
+            raise NoteTooLong(len(text), MAX_NOTE)
+        return [e.TaskNoted(task_id=state.task_id, text=text)]
     if isinstance(command, c.RescheduleTask):
         _require(state, "open", "reschedule")
         due_date = _iso(command.due_date)
@@ -252,6 +263,8 @@ def decide_undo(target: Recorded, state: TaskState) -> list[e.Event]:
     if isinstance(event, e.TaskRetitled):
         return [e.TaskRetitled(task_id=tid, title=event.previous_title, previous_title=state.title,
                                undo_of=pos)]
+    if isinstance(event, e.TaskNoted):
+        return [e.TaskNoteRemoved(task_id=tid, note=pos, text=event.text, undo_of=pos)]
     if isinstance(event, e.TaskRescheduled):
         return [
             e.TaskRescheduled(
