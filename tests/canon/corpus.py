@@ -19,6 +19,10 @@ INTENTS = {
     "undo": "undo",
     "help": "help",
     "lead": "set_reminder_lead",
+    "note": "note_task",
+    "show": "show_task",
+    "history": "task_history",
+    "rename": "rename_task",
     "unknown": "unknown",
 }
 
@@ -62,5 +66,7 @@ def load_cases(path: Path) -> list[Case]:
             expected["invalid_date"] = str(raw["bad"])
         if expected["intent"] == "set_reminder_lead":  # its slot; null: no (whole) amount said
             expected["lead_min"] = raw.get("min")
+        if expected["intent"] == "note_task":  # its slot: the note as written
+            expected["text"] = raw.get("text")
         cases.append(Case(str(raw["t"]), now, tz, expected))
     return cases

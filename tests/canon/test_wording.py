@@ -97,6 +97,21 @@ def test_every_key_the_code_names_is_in_the_canon(canon: Canon) -> None:
             assert set(node) == {"ru", "en"}
 
 
+def test_every_change_of_a_history_has_its_words(canon: Canon) -> None:
+    from organizer.domain.history import VIAS, WHATS, Change
+    from organizer.wording.history import change_line
+
+    values = {"title": "t", "previous_title": "p", "text": "n", "from_date": "2026-12-08",
+              "from_time": "10:00", "to_date": "2026-12-09", "to_time": None}
+    for lang in ("ru", "en"):
+        for what in WHATS:
+            for via in (*VIAS, ""):
+                line = change_line(canon, Change("2026-12-07T16:02:00.0Z", what, via, values),
+                                   "Europe/Moscow", lang)
+                _check(line, lang, f"words.history.what.{what}")
+                assert line.startswith("7 дек 19:02 — " if lang == "ru" else "Dec 7 19:02 — ")
+
+
 RULES = [
     "FREQ=WEEKLY;BYDAY=MO", "FREQ=WEEKLY;BYDAY=TU", "FREQ=WEEKLY;BYDAY=WE",
     "FREQ=WEEKLY;BYDAY=TH", "FREQ=WEEKLY;BYDAY=FR", "FREQ=WEEKLY;BYDAY=SA",

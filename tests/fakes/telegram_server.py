@@ -295,6 +295,13 @@ class FakeTelegram:
     def add_text(self, user_id: int, text: str) -> int:
         return self.add_update({"message": self.text_message(user_id, text)})
 
+    def add_reply(self, user_id: int, text: str, replied: Json) -> int:
+        """A text that replies to `replied` (a message as the bot sent it: from the bot, with
+        its reply_markup), as Telegram delivers it."""
+        message = self.text_message(user_id, text)
+        message["reply_to_message"] = replied
+        return self.add_update({"message": message})
+
     def add_group_text(self, user_id: int, text: str, chat_id: int = -1001234567890) -> int:
         chat = {"id": chat_id, "type": "supergroup", "title": "Group"}
         return self.add_update({"message": self.text_message(user_id, text, chat)})

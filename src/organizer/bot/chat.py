@@ -23,6 +23,7 @@ class Incoming:
     user_id: int
     text: str
     tg_lang: str | None = None  # Telegram's language_code of the sender
+    reply_task: str | None = None  # the task of the bot's message this one replies to
 
 
 class Chat(Protocol):

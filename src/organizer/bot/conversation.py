@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from organizer.app.tasks import TaskService
 from organizer.app.users import UserService
-from organizer.bot import preferences
+from organizer.bot import preferences, task_notes
 from organizer.bot.chat import Incoming
 from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say
@@ -89,7 +89,7 @@ class Conversation:
         tz, lang = self.profile(msg.user_id, msg.tg_lang)
         now = self.clock()
         canon = self.canon()
-        parsed = parse(msg.text, now, tz, canon)
+        parsed = parse(msg.text, now, tz, canon, replying=msg.reply_task is not None)
         owner = str(msg.user_id)
         try:
             return self._act(parsed, msg, owner, tz, lang, now)
@@ -144,6 +144,8 @@ class Conversation:
                              what=f"{task.get('number')}. {task.get('title')}"))
         if intent == "help":
             return Reply(say(canon, "help", lang))
+        if intent in task_notes.INTENTS:  # notes, one task shown, its history, a new title
+            return task_notes.act(self, parsed, msg, tz, lang, now)
         if intent == "set_reminder_lead":  # "напоминай за 30 минут": /remind 30
             return preferences.remind_in_words(self, msg, getattr(parsed, "lead_min", None),
                                                getattr(parsed, "lead_words", None))

@@ -29,7 +29,7 @@ from organizer.bot import ledger, preferences
 from organizer.bot.asr import AsrClient, AsrUnavailable
 from organizer.bot.chat import Incoming
 from organizer.bot.conversation import Conversation
-from organizer.bot.keyboards import on_press
+from organizer.bot.keyboards import on_press, task_of_buttons
 from organizer.bot.replies import Reply, chunks, say
 
 log = logging.getLogger("organizer.bot")
@@ -87,7 +87,8 @@ class Handlers:
             log.info("update %s was already answered; not answering again", event_update.update_id)
             return
         text = message.text if message.text is not None else message.caption
-        msg = Incoming(key, user.id, text or "", user.language_code)
+        msg = Incoming(key, user.id, text or "", user.language_code,
+                       _replied_task(message, bot.id))
         if not self.conv.allowed(user.id):
             await self.refuse(bot, key, message.chat.id, msg)
             return
@@ -201,3 +202,12 @@ class Handlers:
     async def ignore(self, event_update: Update) -> None:
         log.info("update %s (%s) ignored on purpose", event_update.update_id,
                  event_update.event_type)
+
+
+def _replied_task(message: Message, bot_id: int) -> str | None:
+    """The task of the bot's message that `message` replies to (by that message's buttons)."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return None
+    markup = replied.reply_markup
+    return task_of_buttons(markup.inline_keyboard if markup is not None else None)

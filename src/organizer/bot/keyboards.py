@@ -70,6 +70,17 @@ def parse_press(data: str) -> Press | None:
         return None
 
 
+def task_of_buttons(rows: Any) -> str | None:
+    """The task a bot message is about, from its buttons' callback data (a task's Done and
+    Cancel, a reminder's snooze): what a reply to that message refers to."""
+    for row in rows or ():
+        for button in row or ():
+            press = parse_press(str(getattr(button, "callback_data", None) or ""))
+            if press is not None:
+                return press.task_id
+    return None
+
+
 def on_press(conv: Chat, key: str, user_id: int, data: str,
              tg_lang: str | None = None) -> Reply:
     """Apply a button press; the Reply is the message's new state and the callback answer."""

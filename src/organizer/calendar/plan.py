@@ -56,7 +56,8 @@ def event_body(task: Row, description: str | None = None) -> Row:
     """The event's fields as organizer owns them; a patch with this body restores them all.
 
     A repeating task's event shows its current occurrence (it moves when the task moves
-    on) and its `description` says the rule in words (organizer.wording).
+    on); its `description` says the rule in words (organizer.wording) and the task's notes.
+    A description of None leaves the event's own alone; "" clears it (notes taken back).
     """
     zone = ZoneInfo(task["tz"])
     start = datetime.combine(date.fromisoformat(task["due_date"]),
@@ -71,7 +72,7 @@ def event_body(task: Row, description: str | None = None) -> Row:
         "transparency": "transparent",
         "extendedProperties": {"private": {TASK_PROPERTY: task["id"]}},
     }
-    if task.get("repeat") and description:
+    if description is not None:
         body["description"] = description
     return body
 
@@ -79,7 +80,7 @@ def event_body(task: Row, description: str | None = None) -> Row:
 def plan(task: Row, link: Row | None, calendar_id: str,
          description: str | None = None) -> Action | None:
     """The one call that brings the calendar in line with `task`, or None when it already is;
-    `description`: a repeating task's rule in words, for its event."""
+    `description`: a repeating task's rule and its notes in words, for its event."""
     version = int(task["version"])
     state = link["state"] if link else None
     known_id = link["calendar_event_id"] if link else None

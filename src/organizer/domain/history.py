@@ -11,6 +11,11 @@ from typing import Any
 
 from organizer.domain import events as e
 
+# What a change can be and what can make it: each has its words in the canon's words.history.
+WHATS = ("created", "renamed", "moved", "done_next", "missed", "done", "cancelled", "reopened",
+         "noted", "note_removed")
+VIAS = ("message", "button", "reminder", "cli", "undo", "calendar", "worker")
+
 
 @dataclass(frozen=True)
 class Change:

@@ -27,8 +27,12 @@ class HasGrammar(Protocol):
     def grammar(self) -> Grammar: ...
 
 
-def parse(text: str, now: datetime, tz: str, canon: HasGrammar) -> Parsed:
+def parse(text: str, now: datetime, tz: str, canon: HasGrammar, *,
+          replying: bool = False) -> Parsed:
     """Understand one message; never raises on any text.
+
+    `replying`: the message answers one of the bot's messages about a task, so patterns
+    with the empty group `replying` count too ("заметка: код 45К" notes on that task).
 
     `now` is converted to `tz` first (a naive `now` is taken as already local);
     dates and times in the result are local to `tz`. An unknown `tz` raises
@@ -37,7 +41,7 @@ def parse(text: str, now: datetime, tz: str, canon: HasGrammar) -> Parsed:
     zone = ZoneInfo(tz)
     local_now = now.astimezone(zone) if now.tzinfo is not None else now.replace(tzinfo=zone)
     try:
-        return parse_local(text, local_now, canon.grammar)
+        return parse_local(text, local_now, canon.grammar, replying=replying)
     except Exception:  # a parser bug must not take a daemon down; the fuzz test hunts them
         return Parsed("unknown", lang=language(text))
 
@@ -54,12 +58,13 @@ def language(text: str) -> str:
     return "en" if len(_LATIN.findall(sample)) > len(_CYRILLIC.findall(sample)) else "ru"
 
 
-def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
+def parse_local(text: str, now: datetime, grammar: Grammar, *,
+                replying: bool = False) -> Parsed:
     """`parse` with `now` already local and no safety net (what the fuzz test calls)."""
     lang = language(text)
     message = read_message(text, grammar.symbols, grammar.polite, grammar.leading,
                            grammar.requests, grammar.request_verbs)
-    detected = detect(message, grammar)
+    detected = detect(message, grammar, replying=replying)
     if detected is None:
         message, detected = _with_typo_fixed(message, grammar)
     if detected is None:
@@ -69,6 +74,10 @@ def parse_local(text: str, now: datetime, grammar: Grammar) -> Parsed:
         return _task(message, now, grammar, lang)  # "я записалась к врачу на пятницу"
     if intent in ("complete_task", "cancel_task"):
         return Parsed(intent, ref=_ref(message, match, grammar), lang=lang)
+    if intent in ("show_task", "task_history"):
+        return Parsed(intent, ref=_ref(message, match, grammar), lang=lang)
+    if intent in ("note_task", "rename_task"):
+        return _with_text(message, match, grammar, intent, lang)
     if intent == "reschedule_task":
         return _reschedule(message, detected, now, grammar, lang)
     if intent == "list_tasks":
@@ -155,6 +164,18 @@ def _ref(message: Message, match: re.Match[str] | None, grammar: Grammar) -> str
     if start == end:
         return None
     return make_ref(message.original[start:end], grammar)
+
+
+def _with_text(message: Message, match: re.Match[str] | None, grammar: Grammar, intent: str,
+               lang: str) -> Parsed:
+    """A note or a new title: the words after the reference (group `text`), as written, to
+    the end of the message; a note keeps its punctuation, a title is tidied like any title."""
+    start, end = _group_span(message, match, "text")
+    said = message.original[start:].strip() if end > start else ""
+    ref = _ref(message, match, grammar)
+    if intent == "rename_task":
+        return Parsed(intent, ref=ref, title=tidy(said) or None, lang=lang)
+    return Parsed(intent, ref=ref, text=said.lstrip(":-—– ").strip() or None, lang=lang)
 
 
 def _reminder_lead(

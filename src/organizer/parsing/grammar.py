@@ -24,8 +24,15 @@ INTENTS = (
     "undo",
     "help",
     "set_reminder_lead",
+    "note_task",
+    "show_task",
+    "task_history",
+    "rename_task",
     "unknown",
 )
+# Intents whose free text may run past `normalise.max_command_chars` (a note up to 4,000
+# characters): only these are tried on a longer message. Their patterns end in `(?P<text>.+)`.
+LONG_INTENTS = ("note_task",)
 SCOPES = ("overdue", "week", "tomorrow", "today", "all")
 _MACRO = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from organizer.parsing.grammar import Grammar
+from organizer.parsing.grammar import LONG_INTENTS, Grammar, group_span
 from organizer.parsing.normalise import Message
 
 
@@ -15,16 +15,20 @@ class Detected:
     match: re.Match[str] | None
 
 
-def detect(message: Message, grammar: Grammar) -> Detected | None:
-    """The first intent in match order whose pattern covers the whole command; None = a task."""
+def detect(message: Message, grammar: Grammar, *, replying: bool = False) -> Detected | None:
+    """The first intent in match order whose pattern covers the whole command; None = a task.
+
+    A pattern with the empty group `replying` counts only in a reply to the bot's message
+    about a task (`replying`); an intent's earlier patterns are tried first."""
     command = message.command
     if not command:
         return Detected("unknown", None)
-    if len(command) > grammar.max_command_chars:
-        return None
+    long = len(command) > grammar.max_command_chars
     for intent, pattern in grammar.intents:
+        if long and intent not in LONG_INTENTS:
+            continue
         match = pattern.fullmatch(command)
-        if match is not None:
+        if match is not None and (replying or group_span(match, "replying") is None):
             return Detected(intent, match)
     return None
 

@@ -23,6 +23,8 @@ class Parsed:
     `set_reminder_lead` carries `lead_min`, the minutes before a due time the person
     wants reminders (0: right at it; None: no amount said, or one that is not a
     whole number of minutes), and `lead_words`, the amount as they wrote it.
+
+    `note_task` carries `text`, the note as written; `rename_task` the new title in `title`.
     """
 
     intent: str
@@ -38,6 +40,7 @@ class Parsed:
     invalid_date: str | None = None
     lead_min: int | None = None
     lead_words: str | None = None
+    text: str | None = None  # note_task: the note as written
 
     def to_json(self) -> dict[str, Any]:
         """The object `organizer parse --json` prints (shared/DESIGN.md).
@@ -60,4 +63,6 @@ class Parsed:
             out["invalid_date"] = self.invalid_date
         if self.intent == "set_reminder_lead":
             out["lead_min"] = self.lead_min
+        if self.intent == "note_task":
+            out["text"] = self.text
         return out

@@ -32,13 +32,16 @@ def due_text(canon: HasWords, due_date: str | None, due_time: str | None, lang: 
 
 
 def change_line(canon: HasWords, change: Change, tz: str, lang: str) -> str:
+    """One change in words: when, what (words.history.what.<what>) and by what
+    (words.history.via.<via>)."""
     values = change.values
-    what = word(canon, f"history.what.{change.what}", lang,
+    what_key, via_key = "history.what." + change.what, "history.via." + change.via
+    what = word(canon, what_key, lang,
                 title=values.get("title"), previous_title=values.get("previous_title"),
                 text=values.get("text"),
                 **{"from": due_text(canon, values.get("from_date"), values.get("from_time"), lang),
                    "to": due_text(canon, values.get("to_date"), values.get("to_time"), lang)})
-    via = word(canon, f"history.via.{change.via}", lang) if change.via else ""
+    via = word(canon, via_key, lang) if change.via else ""
     return word(canon, "history.line", lang, at=moment_text(canon, change.at, tz, lang),
                 what=what, via=via)
 

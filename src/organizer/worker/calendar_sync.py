@@ -34,6 +34,7 @@ from organizer.errors import CalendarError, CalendarRefused, CalendarUnavailable
 from organizer.settings import Settings
 from organizer.store import follower
 from organizer.store.commit import Decision, advance_only, commit
+from organizer.store.notes import ever_noted, notes_of
 from organizer.store.projections import LINK_COLUMNS, TASK_COLUMNS
 from organizer.wording import repeat_description
 
@@ -264,15 +265,22 @@ class CalendarSync:
         return out
 
     def _description(self, task: dict[str, Any], lang: str) -> str | None:
-        """A repeating task's event description in its owner's language; None otherwise."""
-        if not task.get("repeat"):
+        """The event's description in its owner's language: a repeating task's rule, then the
+        task's notes, one a line; "" once its notes are all taken back (the event's old
+        description goes); None for a task that never had either."""
+        notes = notes_of(self.conn, task["id"]) if task["version"] > 1 else []
+        noted = bool(notes) or (task["version"] > 1 and ever_noted(self.conn, task["id"]))
+        if not task.get("repeat") and not noted:
             return None
         if self._canon is None:
             from organizer.canon import load_canon
 
             loaded = load_canon(self.settings.canon_path)
             self._canon = lambda: loaded
-        return repeat_description(self._canon(), task["repeat"], lang)
+        canon = self._canon()
+        parts = [repeat_description(canon, task["repeat"], lang)] if task.get("repeat") else []
+        parts += [canon.reply("task_show_note", lang, text=note.text) for note in notes]
+        return "\n".join(parts)
 
     # -- one task --------------------------------------------------------------
 
