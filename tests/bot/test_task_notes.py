@@ -99,6 +99,11 @@ async def test_a_reply_to_a_task_message_notes_on_that_task(running_bot: Running
     [noted] = (await running_bot.tg.wait_sent_async(before + 1, 5))[before:]
     assert noted["text"] == "📝 Заметка к задаче 1 «к врачу» записана (всего заметок: 1)."
     assert notes(running_bot, 1) == ["код домофона 45К"] and notes(running_bot, 2) == []
+    shown = await running_bot.say(ALICE, "покажи 2")  # its buttons name the task too
+    before = len(running_bot.tg.sent)
+    running_bot.tg.add_reply(ALICE, "note: 2 litres", shown)
+    await running_bot.tg.wait_sent_async(before + 1, 5)
+    assert notes(running_bot, 2) == ["2 litres"]
     # without a reply the same words are a task, and a stranger's reply notes nothing
     plain = await running_bot.say(ALICE, "заметка: код домофона 45К")
     assert plain["text"].startswith("✅ Задача 3:")

@@ -154,3 +154,33 @@ def test_unknown_event_type_names_its_position() -> None:
 def test_a_task_cannot_be_renamed_to_nothing(title: str) -> None:
     with pytest.raises(InvalidTransition, match="a title cannot be empty"):
         t.decide(c.RetitleTask("t1", title), state_after(created()))
+
+
+def test_history_says_what_made_each_change() -> None:
+    from organizer.domain.history import Change, history
+
+    moved = e.TaskRescheduled(task_id="t1", due_date="2026-12-09", due_time="11:00",
+                              due_at=None, tz=TZ, previous_due_date="2026-12-08",
+                              previous_due_time="10:00", previous_due_at=None)
+    missed = e.TaskAdvanced(task_id="t1", reason="missed", due_date="2026-12-10",
+                            due_time="10:00", due_at=None, tz=TZ, occurrence="2026-12-10T10:00",
+                            previous_due_date="2026-12-09", previous_due_time="10:00",
+                            previous_due_at=None, previous_occurrence="2026-12-09T10:00")
+    told = history([
+        (created(), {"channel": "telegram", "source_text": "позвонить маме"}, "a"),
+        (moved, {"via": "reminder.snooze"}, "b"),
+        (e.ReminderSent(task_id="t1", due_at="x"), {}, "c"),  # no change of the task
+        (missed, {"via": "worker.missed"}, "d"),
+        (e.TaskCompleted(task_id="t1"), {"channel": "telegram", "source_text": "[button] d"}, "e"),
+        (e.TaskReopened(task_id="t1", previous_status="done", undo_of=9), {"channel": "cli"}, "f"),
+        (e.TaskCancelled(task_id="t1"), {"channel": "cli"}, "g"),
+        (e.TaskNoted(task_id="t1", text="n"), {}, "h"),
+    ])
+    assert [(c.at, c.what, c.via) for c in told] == [
+        ("a", "created", "message"), ("b", "moved", "reminder"), ("d", "missed", "worker"),
+        ("e", "done", "button"), ("f", "reopened", "undo"), ("g", "cancelled", "cli"),
+        ("h", "noted", ""),
+    ]
+    assert told[1] == Change("b", "moved", "reminder", {
+        "from_date": "2026-12-08", "from_time": "10:00", "to_date": "2026-12-09",
+        "to_time": "11:00"})

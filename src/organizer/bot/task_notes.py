@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say
 from organizer.domain import commands as c
 from organizer.errors import NoteTooLong, TaskNotFound
@@ -70,7 +71,8 @@ def _note(conv: Chat, parsed: Parsed, msg: Incoming, task_id: str, lang: str) ->
 
 
 def show(conv: Chat, task: dict[str, Any], tz: str, lang: str, now: datetime) -> Reply:
-    """The task, its due time and state in words, then its notes, one a line."""
+    """The task, its due time and state in words, then its notes, one a line; an open task
+    keeps its buttons (and a reply to this message with "заметка: ..." notes on it)."""
     canon = conv.canon()
     when = task_when(canon, task, tz, lang, now)
     values = {"number": task["number"], "title": task["title"],
@@ -79,4 +81,4 @@ def show(conv: Chat, task: dict[str, Any], tz: str, lang: str, now: datetime) ->
             else say(canon, "task_show_no_time", lang, **values))
     notes = [say(canon, "task_show_note", lang, text=note.text)
              for note in conv.tasks.notes(task["id"])]
-    return Reply("\n".join([text, *notes]))
+    return Reply("\n".join([text, *notes]), task_buttons(canon, task, lang))
