@@ -6,6 +6,7 @@ import re
 
 from organizer.app.tasks import TaskService
 from tests.bot.conftest import ALICE, BOB, RunningBot
+from tests.fakes.asr_server import FakeAsr
 
 _LINE = re.compile(r"^\d{1,2} [а-я]{3} \d\d:\d\d — (.*)$")
 
@@ -104,6 +105,8 @@ async def test_a_reply_to_a_task_message_notes_on_that_task(running_bot: Running
     running_bot.tg.add_reply(ALICE, "note: 2 litres", shown)
     await running_bot.tg.wait_sent_async(before + 1, 5)
     assert notes(running_bot, 2) == ["2 litres"]
+    told = await running_bot.say(ALICE, "история 2")
+    assert told["text"].endswith(" — заметка: 2 litres (ответом на сообщение о задаче)")
     # without a reply the same words are a task, and a stranger's reply notes nothing
     plain = await running_bot.say(ALICE, "заметка: код домофона 45К")
     assert plain["text"].startswith("✅ Задача 3:")
@@ -112,3 +115,15 @@ async def test_a_reply_to_a_task_message_notes_on_that_task(running_bot: Running
     [refused] = (await running_bot.tg.wait_sent_async(before + 1, 5))[before:]
     assert refused["text"].startswith("Не нашёл задачу")
     assert notes(running_bot, 1) == ["код домофона 45К"]
+
+
+async def test_a_dictated_note_says_it_came_by_voice(running_bot: RunningBot,
+                                                    asr: FakeAsr) -> None:
+    await running_bot.say(ALICE, "купить молоко")
+    asr.transcripts[b"OggS-note"] = "заметка к 1 две пачки"
+    before = len(running_bot.tg.sent)
+    running_bot.tg.add_voice(ALICE, b"OggS-note")
+    await running_bot.tg.wait_sent_async(before + 1)
+    assert notes(running_bot, 1) == ["две пачки"]
+    told = await running_bot.say(ALICE, "история 1")
+    assert told["text"].endswith(" — заметка: две пачки (голосом)")

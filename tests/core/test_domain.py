@@ -175,11 +175,13 @@ def test_history_says_what_made_each_change() -> None:
         (e.TaskReopened(task_id="t1", previous_status="done", undo_of=9), {"channel": "cli"}, "f"),
         (e.TaskCancelled(task_id="t1"), {"channel": "cli"}, "g"),
         (e.TaskNoted(task_id="t1", text="n"), {}, "h"),
+        (e.TaskNoted(task_id="t1", text="v"), {"channel": "telegram", "source": "voice"}, "i"),
+        (e.TaskNoted(task_id="t1", text="r"), {"channel": "telegram", "source": "reply"}, "j"),
     ])
     assert [(c.at, c.what, c.via) for c in told] == [
         ("a", "created", "message"), ("b", "moved", "reminder"), ("d", "missed", "worker"),
         ("e", "done", "button"), ("f", "reopened", "undo"), ("g", "cancelled", "cli"),
-        ("h", "noted", ""),
+        ("h", "noted", ""), ("i", "noted", "voice"), ("j", "noted", "reply"),
     ]
     assert told[1] == Change("b", "moved", "reminder", {
         "from_date": "2026-12-08", "from_time": "10:00", "to_date": "2026-12-09",

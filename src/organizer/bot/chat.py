@@ -24,6 +24,7 @@ class Incoming:
     text: str
     tg_lang: str | None = None  # Telegram's language_code of the sender
     reply_task: str | None = None  # the task of the bot's message this one replies to
+    source: str = "message"  # how it came: "message" (typed) or "voice" (recognised)
 
 
 class Chat(Protocol):

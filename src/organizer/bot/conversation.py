@@ -152,7 +152,8 @@ class Conversation:
         return Reply(say(canon, "unknown", lang))
 
     def meta(self, msg: Incoming) -> dict[str, Any]:
-        return {"channel": "telegram", "key": msg.key, "source_text": msg.text}
+        source = "reply" if msg.reply_task else msg.source  # what history says made a change
+        return {"channel": "telegram", "key": msg.key, "source_text": msg.text, "source": source}
 
     # -- replies about tasks -----------------------------------------------------
 

@@ -135,7 +135,7 @@ class Handlers:
         if not text:
             return Reply(say(canon, "unknown", lang))
         heard = say(canon, "voice_recognised", lang, text=text)
-        typed = Incoming(msg.key, msg.user_id, text, msg.tg_lang)
+        typed = Incoming(msg.key, msg.user_id, text, msg.tg_lang, msg.reply_task, "voice")
         reply: Reply = await self.db(self.conv.on_text, typed)
         return Reply(heard + "\n" + reply.text, reply.buttons)
 

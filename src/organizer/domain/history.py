@@ -14,17 +14,16 @@ from organizer.domain import events as e
 # What a change can be and what can make it: each has its words in the canon's words.history.
 WHATS = ("created", "renamed", "moved", "done_next", "missed", "done", "cancelled", "reopened",
          "noted", "note_removed")
-VIAS = ("message", "button", "reminder", "cli", "undo", "calendar", "worker")
+VIAS = ("message", "voice", "reply", "button", "reminder", "cli", "undo", "calendar", "worker")
 
 
 @dataclass(frozen=True)
 class Change:
     """What changed, when (`at`, the UTC stamp of the event) and by what (`via`).
 
-    `what`: created, renamed, moved, done, done_next, missed, cancelled, reopened, noted,
-    note_removed. `via`: message, button, reminder, cli, undo, calendar, worker, or "" when
-    the event does not say. `values`: the change's own data (titles, due dates as stored,
-    "YYYY-MM-DD" and "HH:MM" local to the task's zone, a note's text).
+    `what`: one of WHATS; `via`: one of VIAS, or "" when the event does not say.
+    `values`: the change's own data (titles, due dates as stored, "YYYY-MM-DD" and "HH:MM"
+    local to the task's zone, a note's text).
     """
 
     at: str
@@ -34,10 +33,14 @@ class Change:
 
 
 def via_of(event: e.Event, meta: Mapping[str, Any]) -> str:
-    """What made the change: an undo, the worker, a reminder's button, a button, a message
-    in the chat, the command line or the calendar."""
+    """What made the change: an undo, the meta's own `source` (a message, a voice message, a
+    reply to the bot's message about the task), the worker, a reminder's button, a button, a
+    message in the chat, the command line or the calendar."""
     if getattr(event, "undo_of", None) is not None:
         return "undo"
+    source = meta.get("source")
+    if source in VIAS:
+        return str(source)
     via = str(meta.get("via") or "")
     if via.startswith("worker"):
         return "worker"
