@@ -35,6 +35,11 @@ def test_notes_are_shown_and_undone(cli_env: dict[str, str]) -> None:
     data = json.loads(organizer(cli_env, "task", "show", "1", "--json").stdout)
     assert [n["text"] for n in data["notes"]] == ["код домофона 45К"]
     assert data["version"] == 4  # created, two notes, the second taken back
+    for step in ("verify", "rebuild", "verify"):
+        done = organizer(cli_env, "projections", step)
+        assert done.returncode == 0, done.stdout + done.stderr
+    after = json.loads(organizer(cli_env, "task", "show", "1", "--json").stdout)
+    assert after == data
 
 
 def test_bad_notes_are_one_line_and_change_nothing(cli_env: dict[str, str]) -> None:
