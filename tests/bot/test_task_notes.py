@@ -90,6 +90,9 @@ async def test_rename_in_both_languages(running_bot: RunningBot) -> None:
     assert [t["title"] for t in running_bot.tasks(ALICE)] == ["call dad"]
     missing = await running_bot.say(ALICE, "rename 7 to nothing")
     assert missing["text"] == "No task matches \"7\". See the numbers in /list."
+    await running_bot.say(ALICE, "done 1")
+    closed = await running_bot.say(ALICE, "rename 1 to call mum")
+    assert closed["text"] == "Task 1 \"call dad\" is already done — nothing was changed."
 
 
 async def test_a_reply_to_a_task_message_notes_on_that_task(running_bot: RunningBot) -> None:

@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from organizer.bot.keyboards import task_buttons
-from organizer.bot.replies import Reply, say
+from organizer.bot.replies import Reply, refusal, say
 from organizer.domain import commands as c
-from organizer.errors import NoteTooLong, TaskNotFound
+from organizer.errors import InvalidTransition, NoteTooLong, TaskNotFound
 from organizer.wording import task_when
 from organizer.wording.history import history_lines
 
@@ -37,9 +37,14 @@ def act(conv: Chat, parsed: Parsed, msg: Incoming, tz: str, lang: str, now: date
     if not parsed.ref:
         return Reply(say(canon, "unknown", lang))
     if intent == "rename_task":
-        task_id = conv.tasks.resolve(owner, parsed.ref)
-        outcome = conv.tasks.execute(c.RetitleTask(task_id, parsed.title or ""),
-                                     idempotency_key=msg.key, meta=conv.meta(msg))
+        task_id = conv.tasks.resolve(owner, parsed.ref, statuses=ANY_STATUS)
+        try:
+            outcome = conv.tasks.execute(c.RetitleTask(task_id, parsed.title or ""),
+                                         idempotency_key=msg.key, meta=conv.meta(msg))
+        except InvalidTransition as exc:  # a done or cancelled task keeps its title
+            task = conv.tasks.get(task_id)
+            assert task is not None
+            return Reply(refusal(canon, exc, task, lang))
         assert outcome.task is not None
         return Reply(say(canon, "task_renamed", lang, number=outcome.task["number"],
                          title=outcome.task["title"]))
