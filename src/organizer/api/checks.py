@@ -18,8 +18,10 @@ from organizer.settings import Settings
 from organizer.store import heartbeats
 from organizer.store.backup import latest_backup
 from organizer.store.db import table_names
+from organizer.store.log_facts import first_recorded_at, last_position
 from organizer.store.migrations import REQUIRED_TABLES, check_drift, read_status
-from organizer.store.projections import checkpoint, unsyncable_count
+from organizer.store.projections import checkpoint
+from organizer.store.views import unsyncable_count
 from organizer.store.volume import verify_volume
 
 OK, DEGRADED_STATUS, FAIL = "ok", "degraded", "fail"
@@ -216,8 +218,7 @@ def worker(beats: dict[str, dict[str, Any]], now: datetime, settings: Settings) 
 
 def projector_lag(conn: sqlite3.Connection) -> Check:
     """Events in the log the projections have not folded in yet."""
-    last = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]
-    lag = int(last) - checkpoint(conn)
+    lag = last_position(conn) - checkpoint(conn)
     if lag > 0:
         return Check(DEGRADED_STATUS, f"projections are {lag} event(s) behind the log; run "
                      "`organizer projections verify`", {"lag": lag})
@@ -228,9 +229,8 @@ def backup(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Check
     """Age of the newest backup in BACKUP_DIR; none is fine only for a database under a day old."""
     record = latest_backup(settings.backup_dir)
     if record is None:
-        # The first event by position (the primary key): no scan of a long log.
-        row = conn.execute("SELECT recorded_at FROM events ORDER BY position LIMIT 1").fetchone()
-        young = row is None or (now - _parse(row[0])).total_seconds() < BACKUP_STALE_S
+        first = first_recorded_at(conn)
+        young = first is None or (now - _parse(first)).total_seconds() < BACKUP_STALE_S
         if young:
             return Check(OK, "no backup yet (the database is less than a day old)")
         return Check(DEGRADED_STATUS, "no backup yet; run `organizer backup create`")

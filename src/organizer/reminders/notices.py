@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from organizer.domain.users import reply_language
 from organizer.store.db import transaction
 from organizer.store.events import EventStore
-from organizer.store.projections import unsyncable_untold
+from organizer.store.views import UnsyncableTask, unsyncable_untold
 from organizer.telegram import SendFailed
 
 if TYPE_CHECKING:
@@ -33,26 +33,26 @@ def tell_owners(conn: sqlite3.Connection, sender: Any, canon: Callable[[], Canon
                 default_lang: str, now: datetime) -> float:
     """Tell every owner not told yet; seconds to hold off when Telegram asks to wait, else 0.0."""
     for task in unsyncable_untold(conn, KEY_PREFIX):
-        told = str(task["owner"]).isdigit()  # a CLI-only owner has no chat to tell
+        told = task.owner.isdigit()  # a CLI-only owner has no chat to tell
         if told:
-            lang = reply_language(task["lang"], task["tg_lang"], default_lang)
-            text = str(canon().reply("calendar_unsyncable", lang, number=task["number"],
-                                     title=task["title"]))
+            lang = reply_language(task.lang, task.tg_lang, default_lang)
+            text = str(canon().reply("calendar_unsyncable", lang, number=task.number,
+                                     title=task.title))
             try:
-                sender.send(int(task["owner"]), text, NO_BUTTONS)
+                sender.send(int(task.owner), text, NO_BUTTONS)
             except SendFailed as exc:
                 if exc.retry_after is not None:
                     return exc.retry_after
                 log.warning("task %s: could not say it is not in the calendar: %s",
-                            task["id"], exc)
+                            task.id, exc)
         _remember(conn, task, told, now)
     return 0.0
 
 
-def _remember(conn: sqlite3.Connection, task: dict[str, Any], told: bool, now: datetime) -> None:
-    key = f"{KEY_PREFIX}{task['id']}:{task['version']}"
+def _remember(conn: sqlite3.Connection, task: UnsyncableTask, told: bool, now: datetime) -> None:
+    key = f"{KEY_PREFIX}{task.id}:{task.version}"
     with transaction(conn):
         store = EventStore(conn)
         if store.outcome(key) is None:
-            store.remember(key, f"calendar-{task['id']}", [],
-                           {"task_id": task["id"], "told": told}, now)
+            store.remember(key, f"calendar-{task.id}", [],
+                           {"task_id": task.id, "told": told}, now)
