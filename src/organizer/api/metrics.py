@@ -65,7 +65,7 @@ class OrganizerCollector(Collector):
                                      labels=["daemon"])
             now = datetime.now(UTC)
             for daemon, beat in sorted(heartbeats.read_all(conn).items()):
-                ages.add_metric([daemon], round(heartbeats.age_seconds(beat["beat_at"], now), 3))
+                ages.add_metric([daemon], round(heartbeats.age_seconds(beat.beat_at, now), 3))
             yield ages
             latest = latest_migration(conn)
             version = GaugeMetricFamily("organizer_schema_version",

@@ -60,8 +60,8 @@ def schema_facts(settings: Settings) -> dict[str, Any]:
             facts["events"] = event_count(conn)
             now = datetime.now(UTC)
             facts["heartbeats"] = {
-                name: {"age_s": round(heartbeats.age_seconds(b["beat_at"], now), 1),
-                       "status": b["status"], "why": _why(b["detail"])}
+                name: {"age_s": round(heartbeats.age_seconds(b.beat_at, now), 1),
+                       "status": b.status, "why": _why(b.detail)}
                 for name, b in heartbeats.read_all(conn).items()
             }
     except sqlite3.Error as exc:  # a page the quick check did not reach, or a lock

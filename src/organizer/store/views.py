@@ -123,8 +123,7 @@ _TASK_SELECT = (
     f"SELECT {', '.join(f't.{c}' for c in TASK_COLUMNS)}, l.calendar_event_id, "
     # the calendar cannot hold this version of the task (calendar.unsyncable)
     "coalesce(l.state = 'unsyncable' AND l.synced_version = t.version, 0) FROM tasks t "
-    "LEFT JOIN calendar_links l ON l.task_id = t.id "
-)
+    "LEFT JOIN calendar_links l ON l.task_id = t.id ")
 
 
 def _tasks(conn: sqlite3.Connection, tail: str, params: tuple[Any, ...]) -> list[TaskView]:
