@@ -145,9 +145,9 @@ async def test_a_second_press_of_done_says_so_in_the_persons_language(
         await running_bot.say(user, text)
         (task,) = running_bot.tasks(user)
         reminder = await remind(running_bot, task)
-        await press(running_bot, user, reminder, f"done:{task['id']}")
-        again = await press(running_bot, user, reminder, f"done:{task['id']}")
+        await press(running_bot, user, reminder, f"done:{task.id}")
+        again = await press(running_bot, user, reminder, f"done:{task.id}")
         assert again["text"] == canon.reply("refused.already_done", lang,
-                                            number=task["number"], title=task["title"])
-        assert running_bot.tasks(user)[0]["status"] == "done"
-    assert again["text"] == f"Task 1 \"{task['title']}\" is already done — nothing was changed."
+                                            number=task.number, title=task.title)
+        assert running_bot.tasks(user)[0].status == "done"
+    assert again["text"] == f"Task 1 \"{task.title}\" is already done — nothing was changed."
