@@ -12,10 +12,10 @@ _LINE = re.compile(r"^\d{1,2} [а-я]{3} \d\d:\d\d — (.*)$")
 
 
 def notes(bot: RunningBot, number: int, owner: int = ALICE) -> list[str]:
-    (task,) = [t for t in bot.tasks(owner) if t["number"] == number]
+    (task,) = [t for t in bot.tasks(owner) if t.number == number]
     conn = bot.db()
     try:
-        return [n.text for n in TaskService(conn).notes(str(task["id"]))]
+        return [n.text for n in TaskService(conn).notes(str(task.id))]
     finally:
         conn.close()
 
@@ -87,7 +87,7 @@ async def test_rename_in_both_languages(running_bot: RunningBot) -> None:
     await running_bot.say(ALICE, "/lang en")
     english = await running_bot.say(ALICE, "rename 1 to call dad")
     assert english["text"] == "✏️ Task 1 is now called: call dad"
-    assert [t["title"] for t in running_bot.tasks(ALICE)] == ["call dad"]
+    assert [t.title for t in running_bot.tasks(ALICE)] == ["call dad"]
     missing = await running_bot.say(ALICE, "rename 7 to nothing")
     assert missing["text"] == "No task matches \"7\". See the numbers in /list."
     await running_bot.say(ALICE, "done 1")

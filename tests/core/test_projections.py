@@ -139,18 +139,19 @@ def test_notes_rebuild_like_the_live_tables_and_are_read_from_the_log(
     service = TaskService(db)
     task = service.execute(c.AddTask("1", "к врачу", None, None, "Europe/Moscow")).task
     assert task is not None
-    service.execute(c.NoteTask(task["id"], "код домофона 45К"))
-    service.execute(c.NoteTask(task["id"], "взять полис"))
+    service.execute(c.NoteTask(task.id, "код домофона 45К"))
+    service.execute(c.NoteTask(task.id, "взять полис"))
     service.execute(c.Undo("1"))
-    service.execute(c.NoteTask(task["id"], "кабинет 12"))
-    assert [n.text for n in service.notes(task["id"])] == ["код домофона 45К", "кабинет 12"]
-    assert service.note_counts([task["id"], "nobody"]) == {task["id"]: 2}
+    service.execute(c.NoteTask(task.id, "кабинет 12"))
+    assert [n.text for n in service.notes(task.id)] == ["код домофона 45К", "кабинет 12"]
+    assert service.note_counts([task.id, "nobody"]) == {task.id: 2}
     assert verify(db).differences == []
     live = db.execute("SELECT * FROM tasks").fetchall()
     rebuild(db)
     assert db.execute("SELECT * FROM tasks").fetchall() == live
-    assert service.get(task["id"])["version"] == 5  # created, three notes and an undo
-    assert [n.text for n in service.notes(task["id"])] == ["код домофона 45К", "кабинет 12"]
+    now = service.get(task.id)
+    assert now is not None and now.version == 5  # created, three notes and an undo
+    assert [n.text for n in service.notes(task.id)] == ["код домофона 45К", "кабинет 12"]
 
 
 def test_verify_reports_a_tampered_row(db: sqlite3.Connection) -> None:

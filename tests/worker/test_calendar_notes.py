@@ -25,8 +25,8 @@ def test_notes_are_in_the_event_description(
     drain(sync)
     [event] = calendar_server.live_events(CAL_ID)
     assert "description" not in event  # a task that never had a note leaves it alone
-    service.execute(NoteTask(task["id"], "код домофона 45К"))
-    service.execute(NoteTask(task["id"], "взять полис"))
+    service.execute(NoteTask(task.id, "код домофона 45К"))
+    service.execute(NoteTask(task.id, "взять полис"))
     drain(sync)
     [event] = calendar_server.live_events(CAL_ID)
     assert event["description"] == "📝 код домофона 45К\n📝 взять полис"
@@ -46,7 +46,7 @@ def test_a_repeating_task_says_its_rule_then_its_notes(
     task = service.execute(AddTask("111", "планёрка", date(2026, 3, 2), time(9, 0),
                                    "Europe/Moscow", repeat="FREQ=WEEKLY;BYDAY=MO")).task
     assert task is not None
-    service.execute(NoteTask(task["id"], "ссылка в чате"))
+    service.execute(NoteTask(task.id, "ссылка в чате"))
     drain(sync)
     [event] = calendar_server.live_events(CAL_ID)
     assert event["description"] == "↻ Повторяется: каждый понедельник\n📝 ссылка в чате"

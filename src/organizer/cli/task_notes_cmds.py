@@ -3,31 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from organizer.cli import context
 from organizer.cli.task_cmds import UserOpt, _canon, _owner, _say, _service, task_app
 
+if TYPE_CHECKING:
+    from organizer.app.tasks import TaskService
+    from organizer.store.views import TaskView
+
 RefArg = typer.Argument(..., help="List number or words of the title.")
 ANY_STATUS = ("open", "done", "cancelled")
 
 
-def _task(ref: str, user: str | None) -> tuple[Any, dict[str, Any]]:
+def _task(ref: str, user: str | None) -> tuple[TaskService, TaskView]:
     service = _service()
     task = service.get(service.resolve(_owner(user), ref, statuses=ANY_STATUS))
     assert task is not None
     return service, task
 
 
-def _zone_and_lang(service: Any, task: dict[str, Any]) -> tuple[str, str]:
+def _zone_and_lang(service: TaskService, task: TaskView) -> tuple[str, str]:
     """The owner's zone and language (their settings, else the defaults)."""
     from organizer.app.users import UserService
     from organizer.domain.users import reply_language
 
     settings = context.settings()
-    found = UserService(service.conn).get(task["owner"])
+    found = UserService(service.conn).get(task.owner)
     return (found.tz or settings.default_tz,
             reply_language(found.lang, found.tg_lang, settings.default_lang))
 
@@ -40,12 +44,12 @@ def show(ref: str = RefArg, as_json: bool = typer.Option(False, "--json", help="
     """
     with context.errors_to_exit():
         service, task = _task(ref, user)
-        notes = service.notes(task["id"])
+        notes = service.notes(task.id)
     if as_json:
-        context.print_json({**task, "notes": [asdict(n) for n in notes]})
+        context.print_json({**task.to_dict(), "notes": [asdict(n) for n in notes]})
         return
-    when = " ".join(x for x in (task["due_date"], task["due_time"]) if x) or "no due date"
-    print(f"{task['number']}. {task['title']} [{task['status']}] — {when}")
+    when = " ".join(x for x in (task.due_date, task.due_time) if x) or "no due date"
+    print(f"{task.number}. {task.title} [{task.status}] — {when}")
     for note in notes:
         print(f"  note ({note.at[:16].replace('T', ' ')} UTC): {note.text}")
 
@@ -64,7 +68,7 @@ def note(ref: str = RefArg,
                            'e.g. task note 3 "door code 45K"')
     with context.errors_to_exit():
         service, task = _task(ref, user)
-        outcome = service.execute(NoteTask(task["id"], text), meta={"channel": "cli"})
+        outcome = service.execute(NoteTask(task.id, text), meta={"channel": "cli"})
     _say(outcome, "noted on")
 
 
@@ -80,12 +84,12 @@ def history(ref: str = RefArg,
 
     with context.errors_to_exit():
         service, task = _task(ref, user)
-        changes = service.history(task["id"])
+        changes = service.history(task.id)
         tz, lang = _zone_and_lang(service, task)
     if as_json:
         context.print_json([asdict(change) for change in changes])
         return
-    print(_canon().reply("history_header", lang, number=task["number"], title=task["title"]))
+    print(_canon().reply("history_header", lang, number=task.number, title=task.title))
     for line in history_lines(_canon(), changes, tz, lang):
         print(line)
 
