@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from organizer.app.agenda import lines_of
 from organizer.bot.replies import Button, Reply, say
 from organizer.domain.agenda import AgendaLine, arrange, is_overdue
-from organizer.wording.agenda import heading, line_text
+from organizer.wording.agenda import AgendaWords
 
 if TYPE_CHECKING:
     from organizer.app.tasks import TaskService
@@ -77,8 +77,12 @@ def in_scope(line: AgendaLine, scope: str, today: date, now: datetime) -> bool:
 def _rendered(canon: Canon, lines: list[AgendaLine], lang: str, today: date,
               now: datetime) -> list[tuple[str, str]]:
     """(heading, line) for every task in agenda order."""
-    return [(heading(canon, group, lang, today), line_text(canon, line, group.kind, lang, today))
-            for group in arrange(lines, today, now) for line in group.lines]
+    words = AgendaWords(canon, lang, today)
+    rendered = []
+    for group in arrange(lines, today, now):
+        head = words.heading(group)
+        rendered += [(head, words.line(line, group.kind)) for line in group.lines]
+    return rendered
 
 
 def paginate(items: list[tuple[str, str]], max_lines: int = PAGE_LINES,

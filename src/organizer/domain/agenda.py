@@ -40,24 +40,24 @@ class Group:
 
 def is_overdue(line: AgendaLine, today: date, now: datetime) -> bool:
     """Past its due time (a task with a time) or its day is over (a task with a date only)."""
-    if line.due_at is not None:
-        return line.due_at < now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return line.day is not None and line.day < today
+    return _overdue(line, today, _instant(now))
 
 
 def order_key(line: AgendaLine, today: date, now: datetime) -> tuple[int, date, int, time, str, int]:
     """Overdue first, then by day and time (a day's untimed tasks first), undated last."""
-    rank = 0 if is_overdue(line, today, now) else (1 if line.day is not None else 2)
-    return (rank, line.day or date.min, 0 if line.at is None else 1, line.at or time.min,
-            line.due_at or "", line.number)
+    return _key(line, _overdue(line, today, _instant(now)))
 
 
 def arrange(lines: list[AgendaLine], today: date, now: datetime) -> list[Group]:
     """The lines in agenda order, under their headings."""
+    cutoff = _instant(now)
+    keyed = sorted((_key(line, _overdue(line, today, cutoff)), index)
+                   for index, line in enumerate(lines))
     heads: list[tuple[str, date | None]] = []
     members: list[list[AgendaLine]] = []
-    for line in sorted(lines, key=lambda ln: order_key(ln, today, now)):
-        head = _heading(line, today, now)
+    for key, index in keyed:
+        line = lines[index]
+        head = _heading(line, key[0] == 0, today)
         if not heads or heads[-1] != head:
             heads.append(head)
             members.append([])
@@ -65,8 +65,24 @@ def arrange(lines: list[AgendaLine], today: date, now: datetime) -> list[Group]:
     return [Group(kind, day, tuple(group)) for (kind, day), group in zip(heads, members, strict=True)]
 
 
-def _heading(line: AgendaLine, today: date, now: datetime) -> tuple[str, date | None]:
-    if is_overdue(line, today, now):
+def _instant(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _overdue(line: AgendaLine, today: date, cutoff: str) -> bool:
+    if line.due_at is not None:
+        return line.due_at < cutoff
+    return line.day is not None and line.day < today
+
+
+def _key(line: AgendaLine, overdue: bool) -> tuple[int, date, int, time, str, int]:
+    rank = 0 if overdue else (1 if line.day is not None else 2)
+    return (rank, line.day or date.min, 0 if line.at is None else 1, line.at or time.min,
+            line.due_at or "", line.number)
+
+
+def _heading(line: AgendaLine, overdue: bool, today: date) -> tuple[str, date | None]:
+    if overdue:
         return OVERDUE, None
     if line.day is None:
         return NO_DATE, None

@@ -9,44 +9,61 @@ from datetime import date
 from organizer.domain.agenda import DAY, NO_DATE, OVERDUE, TODAY, TOMORROW, AgendaLine, Group
 from organizer.wording.dates import when_text
 from organizer.wording.rules import rule_text
-from organizer.wording.words import HasReplies, HasWords, names, word
+from organizer.wording.words import HasReplies, names, word
 
 MAX_TITLE_SHOWN = 300  # a list line shows this much of a title; the task keeps all of it
 
 
-def heading(canon: HasWords, group: Group, lang: str, today: date) -> str:
-    """The group's heading: overdue, today, tomorrow, a weekday with its date, no date."""
-    if group.kind == DAY and group.day is not None:
-        day = group.day
-        shown = f"{day:%d.%m}" + ("" if day.year == today.year else f".{day.year}")
-        return word(canon, "agenda.day", lang,
-                    weekday=names(canon, "agenda.weekdays", lang)[day.weekday()], date=shown)
-    if group.kind == OVERDUE:
-        return word(canon, "agenda.overdue", lang)
-    if group.kind == TODAY:
-        return word(canon, "agenda.today", lang)
-    if group.kind == TOMORROW:
-        return word(canon, "agenda.tomorrow", lang)
-    assert group.kind == NO_DATE, group.kind
-    return word(canon, "agenda.no_date", lang)
+class AgendaWords:
+    """The words of one list in one language, seen from `today`: the marks and the repeat
+    rules are worded once per list, not once per line."""
 
+    def __init__(self, canon: HasReplies, lang: str, today: date) -> None:
+        self.canon, self.lang, self.today = canon, lang, today
+        self._repeat: dict[str, str] = {}
+        self._note = canon.reply("note_marker", lang)
+        self._unsyncable = canon.reply("calendar_unsyncable_marker", lang)
 
-def line_text(canon: HasReplies, line: AgendaLine, kind: str, lang: str, today: date) -> str:
-    """One task: its number, time (with its day when it is overdue), title and marks."""
-    title = line.title if len(line.title) <= MAX_TITLE_SHOWN else line.title[:MAX_TITLE_SHOWN - 1] + "…"
-    marks = []
-    if line.repeat:
-        marks.append(canon.reply("repeat_marker", lang,
-                                 repeat=rule_text(canon, line.repeat, lang, short=True)))
-    if line.has_note:
-        marks.append(canon.reply("note_marker", lang))
-    if line.not_in_calendar:
-        marks.append(canon.reply("calendar_unsyncable_marker", lang))
-    values = {"number": line.number, "title": title, "marks": " ".join(marks)}
-    if kind == OVERDUE:
-        when = when_text(canon, line.day, line.at, lang, today)
-    else:
-        when = f"{line.at:%H:%M}" if line.at is not None else ""
-    if when:
-        return canon.reply("list_item", lang, when=when, **values).rstrip()
-    return canon.reply("list_item_no_time", lang, **values).rstrip()
+    def heading(self, group: Group) -> str:
+        """The group's heading: overdue, today, tomorrow, a weekday with its date, no date."""
+        canon, lang = self.canon, self.lang
+        if group.kind == DAY and group.day is not None:
+            day = group.day
+            shown = f"{day:%d.%m}" + ("" if day.year == self.today.year else f".{day.year}")
+            return word(canon, "agenda.day", lang,
+                        weekday=names(canon, "agenda.weekdays", lang)[day.weekday()], date=shown)
+        if group.kind == OVERDUE:
+            return word(canon, "agenda.overdue", lang)
+        if group.kind == TODAY:
+            return word(canon, "agenda.today", lang)
+        if group.kind == TOMORROW:
+            return word(canon, "agenda.tomorrow", lang)
+        assert group.kind == NO_DATE, group.kind
+        return word(canon, "agenda.no_date", lang)
+
+    def line(self, line: AgendaLine, kind: str) -> str:
+        """One task: its number, time (with its day when it is overdue), title and marks."""
+        title = line.title
+        if len(title) > MAX_TITLE_SHOWN:
+            title = title[:MAX_TITLE_SHOWN - 1] + "…"
+        marks = []
+        if line.repeat:
+            marks.append(self._repeat_mark(line.repeat))
+        if line.has_note:
+            marks.append(self._note)
+        if line.not_in_calendar:
+            marks.append(self._unsyncable)
+        values = {"number": line.number, "title": title, "marks": " ".join(marks)}
+        if kind == OVERDUE:
+            when = when_text(self.canon, line.day, line.at, self.lang, self.today)
+        else:
+            when = f"{line.at:%H:%M}" if line.at is not None else ""
+        if when:
+            return self.canon.reply("list_item", self.lang, when=when, **values).rstrip()
+        return self.canon.reply("list_item_no_time", self.lang, **values).rstrip()
+
+    def _repeat_mark(self, rule: str) -> str:
+        if rule not in self._repeat:
+            self._repeat[rule] = self.canon.reply(
+                "repeat_marker", self.lang, repeat=rule_text(self.canon, rule, self.lang, short=True))
+        return self._repeat[rule]

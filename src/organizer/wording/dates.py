@@ -13,7 +13,7 @@ from organizer.wording.words import HasWords, names, word
 def local_due(task: dict[str, Any], tz: str) -> tuple[date | None, time | None]:
     """The task's due date and time as seen in zone `tz`."""
     if task.get("due_at"):
-        instant = datetime.strptime(task["due_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        instant = datetime.fromisoformat(task["due_at"]).replace(tzinfo=UTC)  # "...Z"
         try:
             local = instant.astimezone(ZoneInfo(tz))
         except OverflowError:  # the last hours of 9999 seen from east of UTC: as written
