@@ -43,11 +43,35 @@ def test_overdue_first_then_days_then_undated() -> None:
 
 
 def test_pages_keep_their_limits_and_repeat_a_running_heading() -> None:
-    items = [("A", "x" * 100)] * 30 + [("B", "y" * 10)] * 3
+    items = [("A", 100)] * 30 + [("B", 10)] * 3
     pages = paginate(items, max_lines=25, max_chars=1000)
-    assert all(sum(ln not in ("", "A", "B") for ln in page) <= 25 for page in pages)
-    assert all(len("\n".join(page)) <= 1000 for page in pages)
-    assert [page[:2] for page in pages] == [["", "A"]] * len(pages[:-1]) + [pages[-1][:2]]
-    assert sum(ln.startswith("x") for page in pages for ln in page) == 30
-    assert pages[-1][-4:] == ["B", "y" * 10, "y" * 10, "y" * 10]
-    assert paginate([("A", "z")]) == [["", "A", "z"]]
+    assert pages == [(0, 9), (9, 18), (18, 27), (27, 33)]  # 9 x (100 + 1) + 3 for "A"
+    assert paginate(items, max_lines=5, max_chars=10_000)[:2] == [(0, 5), (5, 10)]
+    assert paginate([("A", 5000)]) == [(0, 1)]  # one line too long alone: its own page
+    assert paginate([("A", 1)] * 3 + [("B", 1)]) == [(0, 4)]
+
+
+def test_a_page_is_never_longer_than_its_budget() -> None:
+    items = [(f"day {i // 7}", 50 + (i * 37) % 250) for i in range(400)]
+    for start, end in paginate(items, max_lines=25, max_chars=3500):
+        size = sum(length + 1 for _, length in items[start:end])
+        size += sum(len(items[i][0]) + 2 for i in range(start, end)
+                    if i == start or items[i][0] != items[i - 1][0])
+        assert size <= 3500 and end - start <= 25
+
+
+def test_a_lines_length_is_never_less_than_its_text() -> None:
+    from organizer.canon import load_canon
+    from organizer.wording.agenda import AgendaWords
+    from tests.core.test_rule_words import CANON
+
+    canon = load_canon(CANON)
+    lines = [AgendaLine(n, "слово " * (n % 80), None if n % 5 == 0 else date(2026, 12, n % 28 + 1),
+                        time(n % 24, n % 60) if n % 2 else None, None,
+                        repeat="FREQ=WEEKLY;BYDAY=MO,TU" if n % 3 == 0 else None,
+                        has_note=n % 4 == 0, not_in_calendar=n % 7 == 0) for n in range(1, 200)]
+    for lang in ("ru", "en"):
+        words = AgendaWords(canon, lang, TODAY_)
+        for ln in lines:
+            for kind in (OVERDUE, TODAY, DAY, NO_DATE):
+                assert len(words.line(ln, kind)) <= words.length(ln, kind)

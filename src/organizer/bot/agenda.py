@@ -46,18 +46,33 @@ def parse_page(data: str) -> PagePress | None:
 
 def listing(tasks: TaskService, canon: Canon, owner: str, scope: str, tz: str, lang: str,
             now: datetime, page: int = 1) -> Reply:
-    """Page `page` of the owner's open tasks in `scope`, grouped by day."""
+    """Page `page` of the owner's open tasks in `scope`, grouped by day.
+
+    Pages are cut on each line's length as `AgendaWords.length` gives it (never less than
+    the line's text), so only the lines of the page shown are put into words."""
     scope = scope if scope in SCOPES else "all"
     today = now.astimezone(ZoneInfo(tz)).date()
     lines = [ln for ln in lines_of(tasks.list(owner), tz) if in_scope(ln, scope, today, now)]
     if not lines:
         return Reply(say(canon, "list_empty", lang))
-    pages = paginate(_rendered(canon, lines, lang, today, now))
+    words = AgendaWords(canon, lang, today)
+    items = []
+    for group in arrange(lines, today, now):
+        head = words.heading(group)
+        items += [(head, group.kind, line) for line in group.lines]
+    pages = paginate([(head, words.length(line, kind)) for head, kind, line in items])
     page = min(max(page, 1), len(pages))
     header = say(canon, f"list_header.{scope}", lang, count=len(lines))
     if len(pages) > 1:
         header += " " + say(canon, "list_page", lang, page=page, pages=len(pages))
-    return Reply("\n".join([header, *pages[page - 1]]), _buttons(scope, page, len(pages)))
+    text = [header]
+    start, end = pages[page - 1]
+    for index in range(start, end):
+        head, kind, line = items[index]
+        if index == start or head != items[index - 1][0]:
+            text += ["", head]
+        text.append(words.line(line, kind))
+    return Reply("\n".join(text), _buttons(scope, page, len(pages)))
 
 
 def in_scope(line: AgendaLine, scope: str, today: date, now: datetime) -> bool:
@@ -74,37 +89,22 @@ def in_scope(line: AgendaLine, scope: str, today: date, now: datetime) -> bool:
     return is_overdue(line, today, now)
 
 
-def _rendered(canon: Canon, lines: list[AgendaLine], lang: str, today: date,
-              now: datetime) -> list[tuple[str, str]]:
-    """(heading, line) for every task in agenda order."""
-    words = AgendaWords(canon, lang, today)
-    rendered = []
-    for group in arrange(lines, today, now):
-        head = words.heading(group)
-        rendered += [(head, words.line(line, group.kind)) for line in group.lines]
-    return rendered
-
-
-def paginate(items: list[tuple[str, str]], max_lines: int = PAGE_LINES,
-             max_chars: int = PAGE_CHARS) -> list[list[str]]:
-    """Pages of text lines: a heading opens its group, and again at the top of a page the
-    group runs on to. A new page starts at `max_lines` tasks or before `max_chars`."""
-    pages: list[list[str]] = []
-    current: list[str] = []
-    count = size = 0
-    shown: str | None = None
-    for head, text in items:
-        extra = len(text) + 1 + (len(head) + 2 if head != shown else 0)
-        if current and (count == max_lines or size + extra > max_chars):
-            pages.append(current)
-            current, count, size, shown = [], 0, 0, None
-            extra = len(text) + len(head) + 3
-        if head != shown:
-            current += ["", head]
-            shown = head
-        current.append(text)
-        count, size = count + 1, size + extra
-    pages.append(current)
+def paginate(items: list[tuple[str, int]], max_lines: int = PAGE_LINES,
+             max_chars: int = PAGE_CHARS) -> list[tuple[int, int]]:
+    """Pages, as (first, past the last) indexes into `items` — (heading, length of the line):
+    a page holds at most `max_lines` lines and `max_chars` characters, counting a blank
+    line and the heading where a group starts and at the top of every page."""
+    pages: list[tuple[int, int]] = []
+    start = size = 0
+    for index, (head, length) in enumerate(items):
+        opens = index == start or head != items[index - 1][0]
+        extra = length + 1 + (len(head) + 2 if opens else 0)
+        if index > start and (index - start == max_lines or size + extra > max_chars):
+            pages.append((start, index))
+            start, size = index, 0
+            extra = length + len(head) + 3
+        size += extra
+    pages.append((start, len(items)))
     return pages
 
 

@@ -23,6 +23,11 @@ class AgendaWords:
         self._repeat: dict[str, str] = {}
         self._note = canon.reply("note_marker", lang)
         self._unsyncable = canon.reply("calendar_unsyncable_marker", lang)
+        # the characters list_item adds to its values (no line is longer than its values
+        # and these together: the line text is only ever stripped)
+        self._frame = max(
+            len(canon.reply("list_item", lang, number="", when="", title="", marks="")),
+            len(canon.reply("list_item_no_time", lang, number="", title="", marks="")))
 
     def heading(self, group: Group) -> str:
         """The group's heading: overdue, today, tomorrow, a weekday with its date, no date."""
@@ -43,9 +48,23 @@ class AgendaWords:
 
     def line(self, line: AgendaLine, kind: str) -> str:
         """One task: its number, time (with its day when it is overdue), title and marks."""
-        title = line.title
-        if len(title) > MAX_TITLE_SHOWN:
-            title = title[:MAX_TITLE_SHOWN - 1] + "…"
+        values = {"number": line.number, "title": _shown(line.title), "marks": self._marks(line)}
+        when = self._when(line, kind)
+        if when:
+            return self.canon.reply("list_item", self.lang, when=when, **values).rstrip()
+        return self.canon.reply("list_item_no_time", self.lang, **values).rstrip()
+
+    def length(self, line: AgendaLine, kind: str) -> int:
+        """At least the length of `self.line(line, kind)`, without wording the line."""
+        return (self._frame + len(str(line.number)) + len(_shown(line.title))
+                + len(self._marks(line)) + len(self._when(line, kind)))
+
+    def _when(self, line: AgendaLine, kind: str) -> str:
+        if kind == OVERDUE:
+            return when_text(self.canon, line.day, line.at, self.lang, self.today)
+        return f"{line.at:%H:%M}" if line.at is not None else ""
+
+    def _marks(self, line: AgendaLine) -> str:
         marks = []
         if line.repeat:
             marks.append(self._repeat_mark(line.repeat))
@@ -53,17 +72,14 @@ class AgendaWords:
             marks.append(self._note)
         if line.not_in_calendar:
             marks.append(self._unsyncable)
-        values = {"number": line.number, "title": title, "marks": " ".join(marks)}
-        if kind == OVERDUE:
-            when = when_text(self.canon, line.day, line.at, self.lang, self.today)
-        else:
-            when = f"{line.at:%H:%M}" if line.at is not None else ""
-        if when:
-            return self.canon.reply("list_item", self.lang, when=when, **values).rstrip()
-        return self.canon.reply("list_item_no_time", self.lang, **values).rstrip()
+        return " ".join(marks)
 
     def _repeat_mark(self, rule: str) -> str:
         if rule not in self._repeat:
             self._repeat[rule] = self.canon.reply(
                 "repeat_marker", self.lang, repeat=rule_text(self.canon, rule, self.lang, short=True))
         return self._repeat[rule]
+
+
+def _shown(title: str) -> str:
+    return title if len(title) <= MAX_TITLE_SHOWN else title[:MAX_TITLE_SHOWN - 1] + "…"
