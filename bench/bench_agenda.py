@@ -46,7 +46,7 @@ def populate(db_path: str) -> None:
                                               "Europe/Moscow", None, repeat=repeat))
             assert outcome.task is not None
             if n % 4 and not repeat:  # three in four are done
-                service.execute(CompleteTask(outcome.task["id"]))
+                service.execute(CompleteTask(outcome.task.id))
         open_count = len(service.list(str(USER)))
         if open_count < OPEN:
             raise RuntimeError(f"only {open_count} open tasks were made")
