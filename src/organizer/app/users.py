@@ -1,5 +1,5 @@
-"""Per-user settings (time zone, language, reminder lead time, Telegram's language code) as
-events on stream `user-<id>`, read from `users`.
+"""Per-user settings (time zone, language, reminder lead time, digest time, Telegram's
+language code) as events on stream `user-<id>`, read from `users`.
 
 A setting is a state change like any other: it is appended as an event and
 folded into the `users` projection in the same transaction, so a rebuild
@@ -42,6 +42,8 @@ class UserSettings:
     lang: str | None  # chosen with /lang; None: never chosen, or given up with /lang auto
     lead_min: int | None = None  # chosen with /remind; None: REMINDER_LEAD_MIN
     tg_lang: str | None = None  # Telegram's language_code, as last recorded
+    digest_at: str | None = None  # "HH:MM" in the person's zone; None: no digest (the default)
+    digest_always: bool = False  # the digest also on a day with nothing to show
 
 
 def user_stream(user_id: str) -> str:
@@ -72,9 +74,12 @@ class UserService:
         self.clock = clock
 
     def get(self, user_id: str) -> UserSettings:
-        row = self.conn.execute("SELECT tz, lang, lead_min, tg_lang FROM users WHERE id = ?",
-                                (user_id,)).fetchone()
-        return UserSettings(user_id, *row) if row else UserSettings(user_id, None, None)
+        row = self.conn.execute("SELECT tz, lang, lead_min, tg_lang, digest_at, digest_always "
+                                "FROM users WHERE id = ?", (user_id,)).fetchone()
+        if not row:
+            return UserSettings(user_id, None, None)
+        tz, lang, lead_min, tg_lang, digest_at, always = row
+        return UserSettings(user_id, tz, lang, lead_min, tg_lang, digest_at, bool(always))
 
     def set_tz(self, user_id: str, tz: str, *, idempotency_key: str | None = None,
                meta: dict[str, Any] | None = None) -> UserSettings:
@@ -94,6 +99,14 @@ class UserService:
                  meta: dict[str, Any] | None = None) -> UserSettings:
         """Remind `minutes` before each due time; InvalidLead outside 0..MAX_LEAD_MIN."""
         events = rules.decide_lead(user_id, minutes)
+        return self._append(user_id, lambda _: events, idempotency_key, meta)
+
+    def set_digest(self, user_id: str, at: str | None, always: bool = False, *,
+                   idempotency_key: str | None = None,
+                   meta: dict[str, Any] | None = None) -> UserSettings:
+        """The morning digest at `at` ("HH:MM" in the person's zone), or off (None);
+        InvalidDigestTime for no time of day."""
+        events = rules.decide_digest(user_id, at, always)
         return self._append(user_id, lambda _: events, idempotency_key, meta)
 
     def note_telegram_lang(self, user_id: str, language_code: str | None, *,

@@ -1,0 +1,6 @@
+-- organizer schema 7: the per-person morning digest.
+-- Folded from `user.digest_set` events like the other settings, so a rebuild reproduces them.
+-- digest_at: "HH:MM" local to the person's zone when the digest comes (NULL: off, the default).
+-- digest_always: 1 to send it also on a day with nothing to show.
+ALTER TABLE users ADD COLUMN digest_at TEXT;
+ALTER TABLE users ADD COLUMN digest_always INTEGER NOT NULL DEFAULT 0;
