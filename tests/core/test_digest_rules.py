@@ -50,3 +50,13 @@ def test_due_from_the_minute_in_the_persons_zone_for_their_local_day() -> None:
     assert plan.due("5", "08:00", "Asia/Tokyo", datetime(2026, 3, 2, 23, 0, tzinfo=UTC)) == \
         plan.Due("5", "2026-03-03")
     assert plan.key("5", "2026-03-03") == "digest:5:2026-03-03"
+
+
+def test_a_day_whose_digest_time_had_passed_when_it_was_set_has_none() -> None:
+    noon = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
+    assert plan.due("5", "08:00", "Europe/Moscow", noon, since="2026-03-03T08:59:00.5Z") is None
+    assert plan.due("5", "08:00", "Europe/Moscow", noon, since="2026-03-03T04:59:59Z") == \
+        plan.Due("5", "2026-03-03")
+    tomorrow = datetime(2026, 3, 4, 5, 0, tzinfo=UTC)
+    assert plan.due("5", "08:00", "Europe/Moscow", tomorrow, since="2026-03-03T08:59:00Z") == \
+        plan.Due("5", "2026-03-04")

@@ -145,6 +145,22 @@ def test_a_day_with_nothing_is_skipped_quietly_unless_always(
     assert sent_days(conn, "222") == [("2026-03-03", False)]
 
 
+def test_set_after_its_time_today_it_starts_tomorrow(
+    settings: Settings, sender: BotSender, conn: sqlite3.Connection, tg: FakeTelegram,
+    clock: Clock,
+) -> None:
+    add(TaskService(conn, clock), "позвонить маме", day="2026-03-03")
+    add(TaskService(conn, clock), "купить билеты", day="2026-03-04")
+    clock.now = at("2026-03-03", "09:00")  # noon in Moscow
+    UserService(conn, clock).set_digest("111", "08:00")
+    loop = digests(settings, sender, clock)
+    loop.step()
+    assert tg.sent == []
+    clock.now = at("2026-03-04", "05:00")
+    loop.step()
+    assert len(tg.sent) == 1 and sent_days(conn) == [("2026-03-04", False)]
+
+
 def test_off_means_no_digest(settings: Settings, sender: BotSender, conn: sqlite3.Connection,
                              tg: FakeTelegram, clock: Clock) -> None:
     users = UserService(conn, clock)
@@ -156,11 +172,16 @@ def test_off_means_no_digest(settings: Settings, sender: BotSender, conn: sqlite
     assert tg.sent == [] and sent_days(conn) == []
 
 
+def earlier() -> datetime:
+    """When a setting made "earlier today" was made: before the digest minute just passed."""
+    return datetime.now(UTC) - timedelta(minutes=3)
+
+
 def test_the_worker_sends_the_digest_from_its_own_thread_and_reports_it(
     settings: Settings, conn: sqlite3.Connection, tg: FakeTelegram,
 ) -> None:
     local = datetime.now(MOSCOW) - timedelta(minutes=1)
-    UserService(conn).set_digest("111", local.strftime("%H:%M"))
+    UserService(conn, earlier).set_digest("111", local.strftime("%H:%M"))
     add(TaskService(conn), "сегодняшнее дело", day=local.date().isoformat(), at="23:59")
     worker = Worker(settings)
     stop = threading.Event()
@@ -184,7 +205,7 @@ def test_digests_failing_show_in_health_like_reminders(make_settings: MakeSettin
                              TELEGRAM_API_BASE=tg.base_url, TG_RECEIVE_STALE_SEC=8)
     conn = connect(settings.db_path)
     local = datetime.now(MOSCOW) - timedelta(minutes=1)
-    UserService(conn).set_digest("111", local.strftime("%H:%M"), always=True)
+    UserService(conn, earlier).set_digest("111", local.strftime("%H:%M"), always=True)
     conn.close()
     tg.send_limits.inject("html502", count=-1)
     probe_args = (settings, LiveCanon(settings.canon_path), lambda: datetime.now(UTC),

@@ -52,7 +52,7 @@ class Digests:
         """
         now = self.clock()
         found = [(reader, plan.due(reader.user_id, reader.at,
-                                   reader.tz or self.settings.default_tz, now))
+                                   reader.tz or self.settings.default_tz, now, reader.since))
                  for reader in digests.readers(self.conn)]
         waiting = [(reader, due) for reader, due in found if due is not None]
         done = digests.done_keys(self.conn, [plan.key(d.user_id, d.day) for _, d in waiting])

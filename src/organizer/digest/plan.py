@@ -21,13 +21,20 @@ def stream_of(user_id: str) -> str:
     return f"digest-{user_id}"
 
 
-def due(user_id: str, at: str, tz: str, now: datetime) -> Due | None:
+def due(user_id: str, at: str, tz: str, now: datetime, since: str | None = None) -> Due | None:
     """The person's digest is due once their local clock has reached `at` ("HH:MM") today.
 
     A digest not sent at its minute (the worker was down) still goes out later the same
-    local day; the next day is a new digest.
+    local day; the next day is a new digest. A day whose digest time had already passed
+    when the digest was set (`since`, the event's UTC stamp) has none: setting
+    "8:00" at noon starts tomorrow.
     """
-    local = now.astimezone(ZoneInfo(tz))
+    zone = ZoneInfo(tz)
+    local = now.astimezone(zone)
     if local.strftime("%H:%M") < at:
+        return None
+    hour, minute = (int(part) for part in at.split(":"))
+    moment = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if since is not None and datetime.fromisoformat(since.replace("Z", "+00:00")) > moment:
         return None
     return Due(user_id, local.date().isoformat())

@@ -19,15 +19,16 @@ class DigestReader(NamedTuple):
     tz: str | None
     lang: str | None
     tg_lang: str | None
+    since: str | None  # when the digest was set: the event's UTC stamp
 
 
 def readers(conn: sqlite3.Connection) -> list[DigestReader]:
     """Everyone whose digest is on, by id."""
     rows = conn.execute(
-        "SELECT id, digest_at, digest_always, tz, lang, tg_lang FROM users "
+        "SELECT id, digest_at, digest_always, tz, lang, tg_lang, digest_since FROM users "
         "WHERE digest_at IS NOT NULL ORDER BY id").fetchall()
-    return [DigestReader(str(uid), at, bool(always), tz, lang, tg_lang)
-            for uid, at, always, tz, lang, tg_lang in rows]
+    return [DigestReader(str(uid), at, bool(always), tz, lang, tg_lang, since)
+            for uid, at, always, tz, lang, tg_lang, since in rows]
 
 
 def done_keys(conn: sqlite3.Connection, keys: list[str]) -> set[str]:
