@@ -161,6 +161,25 @@ def test_set_after_its_time_today_it_starts_tomorrow(
     assert len(tg.sent) == 1 and sent_days(conn) == [("2026-03-04", False)]
 
 
+def test_a_digest_telegram_could_not_take_is_sent_on_a_later_pass_once(
+    settings: Settings, sender: BotSender, conn: sqlite3.Connection, tg: FakeTelegram,
+    clock: Clock,
+) -> None:
+    UserService(conn, clock).set_digest("111", "08:00")
+    add(TaskService(conn, clock), "позвонить маме", day="2026-03-03")
+    loop = digests(settings, sender, clock)
+    tg.send_limits.inject("html502", count=1)
+    clock.now = at("2026-03-03", "05:00")
+    assert loop.step() > 0  # hold off, nothing recorded
+    assert tg.sent == [] and sent_days(conn) == []
+    assert loop.undeliverable_since is not None
+    clock.now = at("2026-03-03", "05:01")
+    loop.step()
+    loop.step()
+    assert len(tg.sent) == 1 and sent_days(conn) == [("2026-03-03", False)]
+    assert loop.undeliverable_since is None
+
+
 def test_off_means_no_digest(settings: Settings, sender: BotSender, conn: sqlite3.Connection,
                              tg: FakeTelegram, clock: Clock) -> None:
     users = UserService(conn, clock)

@@ -31,7 +31,8 @@ class Digests:
 
     A digest is recorded (`digest.sent`, key `digest:<user>:<local date>`) right after
     Telegram took it, or as skipped on a day with nothing to show, so a restart never
-    sends one twice. One that Telegram did not take stays unrecorded and is tried again.
+    sends one twice. One that Telegram could not take now stays unrecorded and is tried
+    again; one the chat refuses (blocked bot, no such chat) is recorded as skipped.
     """
 
     def __init__(self, settings: Settings, conn: sqlite3.Connection, sender: Sender, *,
@@ -67,11 +68,12 @@ class Digests:
             try:
                 skipped = not self._send(reader, now)
             except SendFailed as exc:
-                self._failing(exc)
                 if exc.retry_after is not None:
+                    self._failing(exc)
                     return exc.retry_after
+                # this chat refuses it (blocked, no such chat): that day's digest is given up
                 log.warning("digest for %s not sent: %s", reader.user_id, exc)
-                continue
+                skipped = True
             self._record(due, skipped, now)
         return later or 0.0
 
