@@ -1,4 +1,4 @@
-"""Wiring the worker: calendar, reminder, digest and daily-check threads and a heartbeat, one stop flag.
+"""Wiring the worker: calendar, reminder, digest and daily-check threads, a heartbeat, one stop.
 
 Each thread has its own connection and its own change notifier, so a slow
 calendar never delays a reminder. A failure inside a loop is logged once per
@@ -49,6 +49,7 @@ class Worker:
         self.canon: Any = None  # the LiveCanon the loops share, made by the first to need it
         self._canon_lock = threading.Lock()
         self._own_sender: Any = None  # the one BotSender made here, when none was given
+        self._sender_lock = threading.Lock()
         self.daily: Any = None  # the scheduled daily check, when OPS_DAILY_CHECK_AT is set
         self.reminders_off = self._reminders_off_reason()
 
@@ -163,7 +164,7 @@ class Worker:
     def _shared_sender(self) -> Any:
         """The one sender reminders and digests share, so that their messages together keep
         within Telegram's limits (one pacer); made by the first loop to need it."""
-        with self._canon_lock:
+        with self._sender_lock:
             if self.sender is not None:
                 return self.sender
             if self._own_sender is None:
