@@ -59,7 +59,7 @@ service = TaskService(conn)
 for i in range(int(sys.argv[1])):
     task = service.execute(AddTask("1", f"task {i}", None, None, "UTC")).task
     if i % 3 == 0:
-        service.execute(CompleteTask(task["id"]))
+        service.execute(CompleteTask(task.id))
 heartbeats.beat(conn, "worker")
 create_backup(settings.db_path, settings.backup_dir)
 conn.close()

@@ -75,7 +75,7 @@ def run(quick: bool) -> dict[str, Any]:
             outcome = service.execute(AddTask("111", f"задача {n}", date(2031, 1, 1 + n % 28),
                                               dtime(9 + n % 10, 0), "Europe/Moscow"))
             assert outcome.task is not None
-            return str(outcome.task["id"])
+            return str(outcome.task.id)
 
         def wait_for(eid: str, limit: float) -> None:
             deadline = time.monotonic() + limit

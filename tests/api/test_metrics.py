@@ -26,8 +26,8 @@ def test_metrics(fetch: Get, healthy: Settings, db: sqlite3.Connection) -> None:
     tasks = [service.execute(AddTask("1", title, None, None, "UTC")).task
              for title in ("a", "b", "c")]
     assert all(tasks)
-    service.execute(CompleteTask(tasks[0]["id"]))  # type: ignore[index]
-    service.execute(CancelTask(tasks[1]["id"]))  # type: ignore[index]
+    service.execute(CompleteTask(tasks[0].id))  # type: ignore[union-attr]
+    service.execute(CancelTask(tasks[1].id))  # type: ignore[union-attr]
     raw_event(db, "calendar-t1", "calendar.linked", {"event_id": "e1"})
     raw_event(db, "calendar-t1", "calendar.updated", {"event_id": "e1"})
     raw_event(db, "calendar-t2", "calendar.failed", {"reason": "timeout"})

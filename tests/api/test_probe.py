@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -13,6 +12,7 @@ from organizer.api import health
 from organizer.api.app import create_app
 from organizer.api.checks import Check, heartbeat, overall
 from organizer.settings import Settings
+from organizer.store.heartbeats import Heartbeat
 
 
 def test_a_cached_ok_is_never_older_than_the_ttl(healthy: Settings,
@@ -72,9 +72,9 @@ def test_heartbeat_threshold() -> None:
 
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
-    def beat(age: float) -> dict[str, Any]:
+    def beat(age: float) -> dict[str, Heartbeat]:
         at = (now - timedelta(seconds=age)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return {"worker": {"beat_at": at, "status": "ok", "detail": {}}}
+        return {"worker": Heartbeat("worker", at, "ok", {})}
 
     assert heartbeat(beat(29), "worker", now).status == "ok"
     assert heartbeat(beat(31), "worker", now).status == "degraded"

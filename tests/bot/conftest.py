@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from organizer.settings import Settings, load_settings
+from organizer.store.views import TaskView
 from tests.fakes.asr_server import FakeAsr
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -59,7 +60,7 @@ class RunningBot:
 
         return connect(Path(self.settings.db_path))
 
-    def tasks(self, owner: int | None = None) -> list[dict[str, object]]:
+    def tasks(self, owner: int | None = None) -> list[TaskView]:
         from organizer.app.tasks import TaskService
 
         conn = self.db()

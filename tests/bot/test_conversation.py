@@ -27,29 +27,29 @@ async def test_a_task_with_buttons_done_and_cancel(running_bot: RunningBot) -> N
     reply = await running_bot.say(ALICE, "завтра в 14:30 позвонить маме")
     assert "позвонить маме" in reply["text"] and "завтра в 14:30" in reply["text"]
     (task,) = running_bot.tasks(ALICE)
-    assert task["due_time"] == "14:30" and task["source_text"] == "завтра в 14:30 позвонить маме"
-    assert buttons(reply) == [f"done:{task['id']}", f"cancel:{task['id']}"]
-    edited = await press(running_bot, ALICE, reply, f"done:{task['id']}")
+    assert task.due_time == "14:30" and task.source_text == "завтра в 14:30 позвонить маме"
+    assert buttons(reply) == [f"done:{task.id}", f"cancel:{task.id}"]
+    edited = await press(running_bot, ALICE, reply, f"done:{task.id}")
     assert "Готово" in edited["text"] and "reply_markup" not in edited
-    assert running_bot.tasks(ALICE)[0]["status"] == "done"
+    assert running_bot.tasks(ALICE)[0].status == "done"
     # pressing again: nothing changes, the query is still answered
-    await press(running_bot, ALICE, reply, f"done:{task['id']}")
-    assert running_bot.tasks(ALICE)[0]["status"] == "done"
+    await press(running_bot, ALICE, reply, f"done:{task.id}")
+    assert running_bot.tasks(ALICE)[0].status == "done"
     second = await running_bot.say(ALICE, "купить хлеб")
-    (task2,) = [t for t in running_bot.tasks(ALICE) if t["number"] == 2]
-    await press(running_bot, ALICE, second, f"cancel:{task2['id']}")
-    assert running_bot.tasks(ALICE)[1]["status"] == "cancelled"
+    (task2,) = [t for t in running_bot.tasks(ALICE) if t.number == 2]
+    await press(running_bot, ALICE, second, f"cancel:{task2.id}")
+    assert running_bot.tasks(ALICE)[1].status == "cancelled"
 
 
 async def test_ambiguous_time_offers_the_other_reading(running_bot: RunningBot) -> None:
     reply = await running_bot.say(ALICE, "завтра в 8 пробежка")
     (task,) = running_bot.tasks(ALICE)
-    assert task["due_time"] == "08:00"
+    assert task.due_time == "08:00"
     alt = [d for d in buttons(reply) if d.startswith("alt:")]
     assert len(alt) == 1 and alt[0].endswith("2000")
     edited = await press(running_bot, ALICE, reply, alt[0])
     assert "20:00" in edited["text"]
-    assert running_bot.tasks(ALICE)[0]["due_time"] == "20:00"
+    assert running_bot.tasks(ALICE)[0].due_time == "20:00"
 
 
 async def test_lists_and_text_commands(running_bot: RunningBot) -> None:
@@ -70,13 +70,13 @@ async def test_lists_and_text_commands(running_bot: RunningBot) -> None:
     assert "11:00" in moved["text"]
     undone = await running_bot.say(ALICE, "отмени последнее")
     assert "↩" in undone["text"]
-    assert {t["number"]: t["due_time"] for t in running_bot.tasks(ALICE)}[2] == "09:00"
+    assert {t.number: t.due_time for t in running_bot.tasks(ALICE)}[2] == "09:00"
     cancelled = await running_bot.say(ALICE, "отмени 1")
     assert "прочитать книгу" in cancelled["text"]
     await running_bot.say(ALICE, "купить хлеб")
     last = await running_bot.say(ALICE, "последнюю задачу сделал")
     assert "купить хлеб" in last["text"]
-    assert {t["title"]: t["status"] for t in running_bot.tasks(ALICE)}["купить хлеб"] == "done"
+    assert {t.title: t.status for t in running_bot.tasks(ALICE)}["купить хлеб"] == "done"
     missing = await running_bot.say(ALICE, "готово 42")
     assert "42" in missing["text"]
     assert "перенеси" in (await running_bot.say(ALICE, "/help"))["text"]
@@ -89,8 +89,8 @@ async def test_time_zone_is_a_setting_event(running_bot: RunningBot) -> None:
     assert "Mars/Base" in (await running_bot.say(ALICE, "/tz Mars/Base"))["text"]
     await running_bot.say(ALICE, "завтра в 10:00 созвон")
     (task,) = running_bot.tasks(ALICE)
-    assert task["tz"] == "Europe/Berlin"
-    assert task["due_at"].endswith(("T09:00:00Z", "T08:00:00Z"))  # CET or CEST
+    assert task.tz == "Europe/Berlin"
+    assert task.due_at.endswith(("T09:00:00Z", "T08:00:00Z"))  # CET or CEST
     conn = running_bot.db()
     types = [e.type for e in EventStore(conn).read_stream(f"user-{ALICE}")]
     conn.close()
@@ -108,8 +108,8 @@ async def test_strangers_get_one_refusal_and_nothing_else(running_bot: RunningBo
     alice_msg = running_bot.tg.sent[0]
     running_bot.tg.add_callback(MALLORY, alice_msg["message_id"], buttons(alice_msg)[0])
     await running_bot.tg.wait_for_async(lambda: running_bot.tg.answers)
-    assert [t["owner"] for t in running_bot.tasks()] == [str(ALICE)]
-    assert running_bot.tasks()[0]["status"] == "open"
+    assert [t.owner for t in running_bot.tasks()] == [str(ALICE)]
+    assert running_bot.tasks()[0].status == "open"
 
 
 async def test_one_user_never_sees_another(running_bot: RunningBot) -> None:
@@ -123,7 +123,7 @@ async def test_one_user_never_sees_another(running_bot: RunningBot) -> None:
     answered = len(running_bot.tg.answers)
     running_bot.tg.add_callback(BOB, 99, buttons(alice)[0])
     await running_bot.tg.wait_for_async(lambda: len(running_bot.tg.answers) > answered)
-    assert running_bot.tasks(ALICE)[0]["status"] == "open"
+    assert running_bot.tasks(ALICE)[0].status == "open"
 
 
 async def test_voice_goes_through_asr(running_bot: RunningBot, asr: FakeAsr) -> None:
@@ -132,7 +132,7 @@ async def test_voice_goes_through_asr(running_bot: RunningBot, asr: FakeAsr) -> 
     running_bot.tg.add_voice(ALICE, b"OggS-voice")
     reply = (await running_bot.tg.wait_sent_async(before + 1))[before]
     assert "позвонить маме" in reply["text"].split("\n")[0]  # the recognised text, echoed
-    assert running_bot.tasks(ALICE)[0]["title"] == "позвонить маме"
+    assert running_bot.tasks(ALICE)[0].title == "позвонить маме"
     assert asr.requests[-1]["file"] == b"OggS-voice"
     asr.fail_status = 503
     running_bot.tg.add_voice(ALICE, b"OggS-2")
@@ -152,7 +152,7 @@ async def test_other_update_kinds_are_handled_on_purpose(running_bot: RunningBot
     tg.add_photo(ALICE, caption="купить рамку для фото")
     sent = await tg.wait_sent_async(4)
     assert [m["chat"]["id"] for m in sent] == [ALICE] * 4
-    assert [t["title"] for t in running_bot.tasks()] == ["купить рамку для фото"]
+    assert [t.title for t in running_bot.tasks()] == ["купить рамку для фото"]
     assert str(ALICE) in (await running_bot.say(ALICE, "/start"))["text"]  # still alive
 
 
@@ -166,7 +166,7 @@ async def test_text_is_stored_verbatim(running_bot: RunningBot) -> None:
               conn.execute("SELECT data FROM events WHERE type = 'task.created' ORDER BY position")]
     conn.close()
     assert stored == texts
-    titles = [t["title"] for t in running_bot.tasks(ALICE)]
+    titles = [t.title for t in running_bot.tasks(ALICE)]
     assert titles[0] == "Robert'); DROP TABLE tasks;-- купить" and titles[3] == "а" * 4096
     await running_bot.tg.wait_sent_async(len(texts) + 1)  # 4096 characters and a prefix: 2
     first, rest = running_bot.tg.sent[-2:]

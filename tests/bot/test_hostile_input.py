@@ -27,7 +27,7 @@ async def test_a_task_number_far_too_large_is_no_task(running_bot: RunningBot,
     huge = "99999999999999999999"
     assert await text_of(running_bot, f"готово {huge}") == canon.reply("not_found", "ru", ref=huge)
     assert await text_of(running_bot, f"удали {huge}") == canon.reply("not_found", "ru", ref=huge)
-    assert [t["status"] for t in running_bot.tasks(ALICE)] == ["open"]
+    assert [t.status for t in running_bot.tasks(ALICE)] == ["open"]
 
 
 async def test_remind_with_thousands_of_digits_names_the_range(running_bot: RunningBot,
@@ -49,13 +49,13 @@ async def test_a_forged_alternative_button_changes_nothing(running_bot: RunningB
     reply = await running_bot.say(ALICE, "завтра в 8 пробежка")
     (task,) = running_bot.tasks(ALICE)
     before = event_count(running_bot)
-    for data in (f"alt:{task['id']}:99999999", f"alt:{task['id']}:20261301",
-                 f"alt:{task['id']}:202612012599", f"alt:{task['id']}", "alt:::",
+    for data in (f"alt:{task.id}:99999999", f"alt:{task.id}:20261301",
+                 f"alt:{task.id}:202612012599", f"alt:{task.id}", "alt:::",
                  "done:" + "f" * 200, "x" * 64):
         answer = await press(running_bot, ALICE, reply, data)
         assert answer["text"] == canon.reply("button_invalid", "ru")
     assert event_count(running_bot) == before
-    assert running_bot.tasks(ALICE)[0]["due_time"] == task["due_time"]
+    assert running_bot.tasks(ALICE)[0].due_time == task.due_time
     assert (await running_bot.say(ALICE, "список"))["text"]
 
 
@@ -80,7 +80,7 @@ async def test_the_reply_and_the_task_keep_what_was_written(running_bot: Running
     for number, text in enumerate(texts, start=1):
         assert await text_of(running_bot, text) == canon.reply(
             "task_created_no_time", "ru", number=number, title=text)
-    assert [t["title"] for t in running_bot.tasks(ALICE)] == [
+    assert [t.title for t in running_bot.tasks(ALICE)] == [
         "купить молоко 🍎", "'; DROP TABLE tasks; --", "לקנות חלב", "купить витамин А"]
 
 
@@ -109,7 +109,7 @@ async def test_a_forged_move_to_the_year_1_is_refused_in_the_popup(running_bot: 
     reply = await running_bot.say(ALICE, "завтра в 8 пробежка")
     (task,) = running_bot.tasks(ALICE)
     before = event_count(running_bot)
-    answer = await press(running_bot, ALICE, reply, f"alt:{task['id']}:000101010000")
+    answer = await press(running_bot, ALICE, reply, f"alt:{task.id}:000101010000")
     assert answer["text"] == ("0001-01-01 00:00 in Europe/Moscow is outside the moments a task "
                               "can have (years 1 to 9999 in UTC); choose another date")
     assert event_count(running_bot) == before

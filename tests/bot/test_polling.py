@@ -75,8 +75,8 @@ async def test_heartbeat_reports_last_poll_and_error(running_bot: RunningBot) ->
             beat = heartbeats.read_all(conn).get("bot")
         finally:
             conn.close()
-        if beat and beat["detail"]["last_error"] and beat["detail"]["last_poll_ok"]:
-            return dict(beat["detail"])
+        if beat and beat.detail["last_error"] and beat.detail["last_poll_ok"]:
+            return dict(beat.detail)
         return None
 
     detail = await running_bot.tg.wait_for_async(read, 5)

@@ -117,9 +117,9 @@ async def test_snooze_on_a_reminder_keeps_the_lead_and_says_when_it_comes_again(
     (task,) = bot.tasks(ALICE)
     reminder = await remind(bot, task)
     pressed_at = datetime.now(UTC)
-    await press(bot, ALICE, reminder, f"snooze:{task['id']}:15")
+    await press(bot, ALICE, reminder, f"snooze:{task.id}:15")
     (moved,) = bot.tasks(ALICE)
-    due = datetime.strptime(str(moved["due_at"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    due = datetime.strptime(str(moved.due_at), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     # due at press + 15 + 30 minutes, rounded up to the minute: the reminder comes in 15
     assert pressed_at + timedelta(minutes=45) <= due + timedelta(seconds=1)
     assert due <= pressed_at + timedelta(minutes=46, seconds=5)

@@ -27,13 +27,18 @@ from tests.fakes.telegram_server import FakeTelegram
 SOAK_S = float(os.environ.get("ORGANIZER_SOAK_S", "12"))
 
 
-def bot_beat(bot: RunningBot) -> dict[str, object]:
-    """The bot's heartbeat row (status None before its first beat)."""
+def bot_beat(bot: RunningBot) -> heartbeats.Heartbeat | None:
+    """The bot's heartbeat row (None before its first beat)."""
     conn = bot.db()
     try:
-        return heartbeats.read_all(conn).get("bot", {"status": None})
+        return heartbeats.read_all(conn).get("bot")
     finally:
         conn.close()
+
+
+def bot_status(bot: RunningBot) -> str | None:
+    beat = bot_beat(bot)
+    return None if beat is None else beat.status
 
 
 @pytest.mark.parametrize("kind", [k for k in MIXED if k != "hang"])
@@ -71,18 +76,18 @@ async def test_a_long_mixed_outage_then_the_message_sent_during_it(
     tg.outage(SOAK_S, MIXED)
     recovers = time.monotonic() + SOAK_S
     # the long poll already in flight still answers: send once the bot has seen a failure
-    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "degraded", timeout=10)
+    await tg.wait_for_async(lambda: bot_status(running_bot) == "degraded", timeout=10)
     tg.add_text(ALICE, "во время сбоя позвонить маме")
     await asyncio.sleep(SOAK_S / 2)
     beat = bot_beat(running_bot)
-    assert beat["status"] in ("degraded", "fail")
-    assert beat["detail"]["receive"]["failing_since"]  # type: ignore[index]
+    assert beat is not None and beat.status in ("degraded", "fail")
+    assert beat.detail["receive"]["failing_since"]
     sent = await tg.wait_sent_async(1, timeout=SOAK_S + 30)
     assert time.monotonic() >= recovers  # heard only once the edge was back
     assert "позвонить маме" in str(sent[0]["text"])
     await asyncio.sleep(1.5)
     assert len(tg.sent) == 1 and len(running_bot.tasks(ALICE)) == 1
-    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "ok", timeout=15)
+    await tg.wait_for_async(lambda: bot_status(running_bot) == "ok", timeout=15)
     assert any("getUpdates recovered" in r.getMessage() for r in caplog.records)
     warnings = [r for r in caplog.records if "getUpdates failed" in r.getMessage()]
     assert 1 <= len(warnings) <= 2 + SOAK_S / polling.FAILING_LOG_EVERY_S  # not one per try
@@ -99,8 +104,8 @@ async def test_a_revoked_token_or_deleted_bot_stops_receiving_without_a_crash(
     tg = running_bot.tg
     monkeypatch.setattr(polling, "FATAL_RECHECK_S", 4.0)
     tg.outage(16.0, (kind,))  # long enough to be seen failing on a loaded machine
-    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "fail", timeout=15)
-    fatal = bot_beat(running_bot)["detail"]["receive"]["fatal"]  # type: ignore[index]
+    await tg.wait_for_async(lambda: bot_status(running_bot) == "fail", timeout=15)
+    fatal = bot_beat(running_bot).detail["receive"]["fatal"]  # type: ignore[union-attr]
     assert said in str(fatal) and TOKEN not in str(fatal)
     polls = len(tg.calls("getUpdates"))
     await asyncio.sleep(2.0)
@@ -110,7 +115,7 @@ async def test_a_revoked_token_or_deleted_bot_stops_receiving_without_a_crash(
     assert not running_bot.task.done()
     reply = await running_bot.say(ALICE, "купить молоко", timeout=30)  # the token works again
     assert "купить молоко" in str(reply["text"])
-    await tg.wait_for_async(lambda: bot_beat(running_bot)["status"] == "ok", timeout=15)
+    await tg.wait_for_async(lambda: bot_status(running_bot) == "ok", timeout=15)
 
 
 async def test_429_waits_as_long_as_telegram_asks(running_bot: RunningBot) -> None:
@@ -138,7 +143,7 @@ async def test_connect_and_dns_failures_are_retried_from_the_start(
             beat = heartbeats.read_all(conn).get("bot")
         finally:
             conn.close()
-        return beat["detail"]["receive"] if beat else {}
+        return beat.detail["receive"] if beat else {}  # type: ignore[no-any-return]
 
     failing = await tg.wait_for_async(lambda: receive().get("failing_since") and receive(), 20)
     assert str(failing["error"]).startswith("network: ") and not task.done()

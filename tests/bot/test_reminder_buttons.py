@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from organizer.canon import load_canon
 from organizer.reminders.loop import Reminders
 from organizer.store.db import connect
+from organizer.store.views import TaskView
 from organizer.telegram import BotSender
 from organizer.wording import task_when
 from tests.bot.conftest import ALICE, BOB, MALLORY, TOKEN, RunningBot
@@ -26,11 +27,11 @@ def event_count(bot: RunningBot) -> int:
         conn.close()
 
 
-async def remind(bot: RunningBot, task: dict[str, Any]) -> dict[str, Any]:
+async def remind(bot: RunningBot, task: TaskView) -> dict[str, Any]:
     """Let the worker's reminder loop send `task`'s reminder, as at its due time."""
     settings = bot.settings
     canon = load_canon(settings.canon_path)
-    due = datetime.strptime(str(task["due_at"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    due = datetime.strptime(str(task.due_at), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
     def step() -> None:
         conn = connect(settings.db_path)
@@ -65,13 +66,13 @@ async def test_snooze_reschedules_once_and_the_reminder_shows_the_new_time(
     await running_bot.say(ALICE, "завтра в 14:30 позвонить маме")
     (task,) = running_bot.tasks(ALICE)
     reminder = await remind(running_bot, task)
-    data = f"snooze:{task['id']}:15"
+    data = f"snooze:{task.id}:15"
     assert data in [b["callback_data"] for row in reminder["reply_markup"]["inline_keyboard"]
                     for b in row]
     pressed_at = datetime.now(UTC)
     answer = await press(running_bot, ALICE, reminder, data)
     (moved,) = running_bot.tasks(ALICE)
-    due = datetime.strptime(str(moved["due_at"]), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    due = datetime.strptime(str(moved.due_at), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert pressed_at + timedelta(minutes=15) <= due + timedelta(seconds=1)
     assert due <= pressed_at + timedelta(minutes=16, seconds=5)
     canon = load_canon(running_bot.settings.canon_path)
@@ -81,7 +82,7 @@ async def test_snooze_reschedules_once_and_the_reminder_shows_the_new_time(
         when=task_when(canon, moved, "Europe/Moscow", "ru", datetime.now(UTC)))
     assert f"{due.astimezone(ZoneInfo('Europe/Moscow')):%H:%M}" in edited["text"]
     assert [b["callback_data"] for b in edited["reply_markup"]["inline_keyboard"][0]] == [
-        f"done:{task['id']}", f"cancel:{task['id']}"]
+        f"done:{task.id}", f"cancel:{task.id}"]
     assert answer["text"] == edited["text"][:190]
     # the same update delivered again (a crash before the ack): nothing changes
     events = event_count(running_bot)
@@ -91,19 +92,19 @@ async def test_snooze_reschedules_once_and_the_reminder_shows_the_new_time(
     await running_bot.tg.wait_for_async(
         lambda: all(u["update_id"] != update_id for u in running_bot.tg.updates))
     assert event_count(running_bot) == events
-    assert running_bot.tasks(ALICE)[0]["due_at"] == moved["due_at"]
+    assert running_bot.tasks(ALICE)[0].due_at == moved.due_at
 
 
 async def test_done_on_a_reminder_completes_the_task(running_bot: RunningBot) -> None:
     await running_bot.say(ALICE, "завтра в 9:15 пробежка")
     (task,) = running_bot.tasks(ALICE)
     reminder = await remind(running_bot, task)
-    answer = await press(running_bot, ALICE, reminder, f"done:{task['id']}")
-    assert running_bot.tasks(ALICE)[0]["status"] == "done"
+    answer = await press(running_bot, ALICE, reminder, f"done:{task.id}")
+    assert running_bot.tasks(ALICE)[0].status == "done"
     assert "Готово" in shown(running_bot, ALICE, reminder)["text"] and answer["text"]
     # Snooze on a task done meanwhile: no change, still answered
-    answer = await press(running_bot, ALICE, reminder, f"snooze:{task['id']}:60")
-    assert answer["text"] and running_bot.tasks(ALICE)[0]["due_at"] == task["due_at"]
+    answer = await press(running_bot, ALICE, reminder, f"snooze:{task.id}:60")
+    assert answer["text"] and running_bot.tasks(ALICE)[0].due_at == task.due_at
 
 
 async def test_only_the_owner_may_snooze(running_bot: RunningBot) -> None:
@@ -111,14 +112,14 @@ async def test_only_the_owner_may_snooze(running_bot: RunningBot) -> None:
     (task,) = running_bot.tasks(ALICE)
     reminder = await remind(running_bot, task)
     events = event_count(running_bot)
-    data = f"snooze:{task['id']}:15"
+    data = f"snooze:{task.id}:15"
     for stranger in (BOB, MALLORY):  # Bob is allowed but it is not his task; Mallory is not
         answer = await press(running_bot, stranger, reminder, data)
         assert "созвон" not in answer["text"]
     assert running_bot.tg.answers[-2]["text"].startswith("Не нашёл задачу")
     assert str(MALLORY) in running_bot.tg.answers[-1]["text"]
     assert event_count(running_bot) == events
-    assert running_bot.tasks(ALICE)[0]["due_at"] == task["due_at"]
+    assert running_bot.tasks(ALICE)[0].due_at == task.due_at
     assert shown(running_bot, ALICE, reminder)["text"] == reminder["text"]
 
 
@@ -129,7 +130,7 @@ async def test_a_snooze_out_of_range_changes_nothing_and_is_answered(
     (task,) = running_bot.tasks(ALICE)
     reminder = await remind(running_bot, task)
     events = event_count(running_bot)
-    answer = await press(running_bot, ALICE, reminder, f"snooze:{task['id']}:0")
+    answer = await press(running_bot, ALICE, reminder, f"snooze:{task.id}:0")
     assert "1.." in answer["text"]
     assert event_count(running_bot) == events
 
@@ -144,9 +145,9 @@ async def test_a_second_press_of_done_says_so_in_the_persons_language(
         await running_bot.say(user, text)
         (task,) = running_bot.tasks(user)
         reminder = await remind(running_bot, task)
-        await press(running_bot, user, reminder, f"done:{task['id']}")
-        again = await press(running_bot, user, reminder, f"done:{task['id']}")
+        await press(running_bot, user, reminder, f"done:{task.id}")
+        again = await press(running_bot, user, reminder, f"done:{task.id}")
         assert again["text"] == canon.reply("refused.already_done", lang,
-                                            number=task["number"], title=task["title"])
-        assert running_bot.tasks(user)[0]["status"] == "done"
-    assert again["text"] == f"Task 1 \"{task['title']}\" is already done — nothing was changed."
+                                            number=task.number, title=task.title)
+        assert running_bot.tasks(user)[0].status == "done"
+    assert again["text"] == f"Task 1 \"{task.title}\" is already done — nothing was changed."

@@ -92,7 +92,7 @@ async def test_tasks_that_look_like_the_setting_stay_tasks(running_bot: RunningB
                              "✅ Задача 1: выключить плиту — завтра в "))
     await bot.say(ALICE, "напомни завтра в 10 позвонить маме")
     await bot.say(ALICE, "напоминай за 2 дня до дня рождения мамы")
-    titles = [t["title"] for t in bot.tasks(ALICE)]
+    titles = [t.title for t in bot.tasks(ALICE)]
     assert titles == ["выключить плиту", "позвонить маме", "за 2 дня до дня рождения мамы"]
     assert lead_of(bot, ALICE) is None  # the setting was never touched
 

@@ -29,7 +29,7 @@ def test_the_database_is_opened_checked_and_the_task_path_writes_through_it(
     services = bootstrap(settings, clock=lambda: moment)
     tasks = services.tasks()
     outcome = tasks.execute(AddTask("42", "купить хлеб", None, None, "Europe/Moscow"))
-    assert outcome.task is not None and outcome.task["title"] == "купить хлеб"
+    assert outcome.task is not None and outcome.task.title == "купить хлеб"
     conn = services.database(readonly=True)
     try:
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1

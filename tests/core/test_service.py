@@ -15,11 +15,12 @@ from organizer.app.tasks import TaskService
 from organizer.domain import commands as c
 from organizer.errors import AmbiguousRef, InvalidTransition, TaskNotFound
 from organizer.settings import Settings
+from organizer.store.views import TaskView
 
 TZ = "Europe/Moscow"
 
 
-def add(service: TaskService, title: str, owner: str = "42", **kw: object) -> dict:  # type: ignore[type-arg]
+def add(service: TaskService, title: str, owner: str = "42", **kw: object) -> TaskView:
     outcome = service.execute(c.AddTask(owner, title, kw.get("d"), kw.get("t"), TZ),  # type: ignore[arg-type]
                               idempotency_key=kw.get("key"))  # type: ignore[arg-type]
     assert outcome.task is not None
@@ -28,10 +29,10 @@ def add(service: TaskService, title: str, owner: str = "42", **kw: object) -> di
 
 def test_numbers_are_per_owner_and_stable(db: sqlite3.Connection) -> None:
     service = TaskService(db)
-    assert [add(service, f"задача {i}")["number"] for i in range(3)] == [1, 2, 3]
-    assert add(service, "чужая", owner="7")["number"] == 1
+    assert [add(service, f"задача {i}").number for i in range(3)] == [1, 2, 3]
+    assert add(service, "чужая", owner="7").number == 1
     service.execute(c.CompleteTask(service.resolve("42", "1")))
-    assert add(service, "ещё")["number"] == 4
+    assert add(service, "ещё").number == 4
 
 
 def test_same_idempotency_key_returns_the_first_outcome(db: sqlite3.Connection) -> None:
@@ -39,7 +40,7 @@ def test_same_idempotency_key_returns_the_first_outcome(db: sqlite3.Connection) 
     first = add(service, "купить молоко", key="tg:1:100")
     again = service.execute(c.AddTask("42", "купить молоко", None, None, TZ),
                             idempotency_key="tg:1:100")
-    assert again.duplicate and again.task is not None and again.task["id"] == first["id"]
+    assert again.duplicate and again.task is not None and again.task.id == first.id
     assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
     assert len(service.list("42")) == 1
 
@@ -49,8 +50,8 @@ def test_resolve_by_number_or_title_words(db: sqlite3.Connection) -> None:
     milk = add(service, "купить молоко")
     add(service, "позвонить маме")
     add(service, "позвонить папе")
-    assert service.resolve("42", "1") == milk["id"]
-    assert service.resolve("42", "молока") == milk["id"]
+    assert service.resolve("42", "1") == milk.id
+    assert service.resolve("42", "молока") == milk.id
     with pytest.raises(AmbiguousRef, match="matches 2 tasks"):
         service.resolve("42", "позвонить")
     with pytest.raises(TaskNotFound):
@@ -66,31 +67,31 @@ def test_resolve_last_is_the_most_recently_created_task(db: sqlite3.Connection) 
     add(service, "купить молоко")
     bread = add(service, "купить хлеб")
     add(service, "чужая", owner="7")
-    assert service.resolve("42", "last") == bread["id"]
-    service.execute(c.CompleteTask(bread["id"]))
+    assert service.resolve("42", "last") == bread.id
+    service.execute(c.CompleteTask(bread.id))
     # done: the last open one; a reopen-like command may ask among closed ones
     assert service.resolve("42", "last") == service.resolve("42", "1")
-    assert service.resolve("42", "last", statuses=("done",)) == bread["id"]
+    assert service.resolve("42", "last", statuses=("done",)) == bread.id
 
 
 def test_invalid_command_appends_nothing(db: sqlite3.Connection) -> None:
     service = TaskService(db)
     task = add(service, "x")
-    service.execute(c.CancelTask(task["id"]))
+    service.execute(c.CancelTask(task.id))
     before = db.execute("SELECT count(*) FROM events").fetchone()[0]
     with pytest.raises(InvalidTransition, match="cancelled"):
-        service.execute(c.CompleteTask(task["id"]))
+        service.execute(c.CompleteTask(task.id))
     assert db.execute("SELECT count(*) FROM events").fetchone()[0] == before
 
 
 def test_undo_appends_compensations_and_deletes_nothing(db: sqlite3.Connection) -> None:
     service = TaskService(db)
     task = add(service, "позвонить", d=date(2026, 12, 1), t=time(10, 0))
-    service.execute(c.RescheduleTask(task["id"], date(2026, 12, 2), None, TZ))
+    service.execute(c.RescheduleTask(task.id, date(2026, 12, 2), None, TZ))
     undone = service.execute(c.Undo("42")).task
-    assert undone is not None and (undone["due_date"], undone["due_time"]) == ("2026-12-01",
+    assert undone is not None and (undone.due_date, undone.due_time) == ("2026-12-01",
                                                                                 "10:00")
-    assert service.execute(c.Undo("42")).task["status"] == "cancelled"  # type: ignore[index]
+    assert service.execute(c.Undo("42")).task.status == "cancelled"  # type: ignore[union-attr]
     assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 4
 
 

@@ -13,19 +13,24 @@ import pytest
 
 from organizer.cli.health_cmds import judge
 from organizer.ops.logscan import classify
+from organizer.store.heartbeats import Heartbeat
 
 REPO = Path(__file__).resolve().parents[2]
 
 
+def beat(status: str) -> Heartbeat:
+    return Heartbeat("worker", "2026-12-07T12:00:00.000000Z", status, {})
+
+
 def test_judge_fresh_ok_off_stale_failing_missing() -> None:
-    assert judge({"status": "ok", "detail": {}}, "worker", 30, 4.2) == (True, "worker: ok, 4 s ago")
-    off = {"status": "off", "detail": {"reason": "TELEGRAM_BOT_TOKEN is not set"}}
+    assert judge(beat("ok"), "worker", 30, 4.2) == (True, "worker: ok, 4 s ago")
+    off = Heartbeat("bot", "", "off", {"reason": "TELEGRAM_BOT_TOKEN is not set"})
     assert judge(off, "bot", 60, 1) == (True, "bot: off (TELEGRAM_BOT_TOKEN is not set), 1 s ago")
-    assert judge({"status": "ok", "detail": {}}, "worker", 30, 31)[0] is False
+    assert judge(beat("ok"), "worker", 30, 31)[0] is False
     # degraded (e.g. getUpdates failing, not yet for TG_RECEIVE_STALE_SEC) stays healthy
-    assert judge({"status": "degraded", "detail": {}}, "bot", 60, 1) == (
+    assert judge(beat("degraded"), "bot", 60, 1) == (
         True, "bot: degraded, 1 s ago")
-    assert judge({"status": "fail", "detail": {}}, "bot", 60, 1) == (
+    assert judge(beat("fail"), "bot", 60, 1) == (
         False, "bot: reports fail (1 s ago)")
     assert judge(None, "worker", 30, None) == (False, "worker: no heartbeat yet")
 

@@ -51,7 +51,7 @@ def add(service: TaskService, title: str, day: str = "2026-03-03", at: str | Non
     outcome = service.execute(AddTask(owner, title, date.fromisoformat(day),
                                       time.fromisoformat(at) if at else None, "Europe/Moscow"))
     assert outcome.task is not None
-    return str(outcome.task["id"])
+    return str(outcome.task.id)
 
 
 def link(conn: sqlite3.Connection, task_id: str) -> dict[str, Any] | None:

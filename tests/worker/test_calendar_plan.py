@@ -8,22 +8,24 @@ import pytest
 
 from organizer.calendar.ids import event_id, is_valid_event_id
 from organizer.calendar.plan import DONE_COLOR, event_body, plan
+from organizer.store.views import LinkView, TaskView
 
 CAL = "c@group.calendar.google.com"
 
 
-def task(**over: Any) -> dict[str, Any]:
-    row = {"id": "t1", "owner": "111", "title": "позвонить маме", "status": "open",
+def task(**over: Any) -> TaskView:
+    row = {"id": "t1", "owner": "111", "number": 1, "title": "позвонить маме", "status": "open",
            "due_date": "2026-03-03", "due_time": "10:00", "due_at": "2026-03-03T07:00:00Z",
-           "tz": "Europe/Moscow", "version": 1}
-    return {**row, **over}
+           "tz": "Europe/Moscow", "source_text": None, "created_at": "", "updated_at": "",
+           "version": 1, "repeat": None, "repeat_start": None, "repeat_slot": None}
+    return TaskView(**{**row, **over})
 
 
-def link(**over: Any) -> dict[str, Any]:
+def link(**over: Any) -> LinkView:
     row = {"task_id": "t1", "calendar_event_id": event_id(CAL, "t1", 0), "ical_uid": None,
            "generation": 0, "state": "linked", "last_error": None, "updated_at": "",
            "synced_version": 1}
-    return {**row, **over}
+    return LinkView(**{**row, **over})
 
 
 def test_event_ids_are_deterministic_base32hex_and_differ_by_generation_and_calendar() -> None:

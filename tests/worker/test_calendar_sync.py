@@ -185,7 +185,7 @@ def test_a_task_the_calendar_cannot_hold_is_recorded_once_and_the_rest_sync(
     stored = link(conn, salute)
     assert stored is not None and stored["state"] == "unsyncable"
     assert "cannot hold" in stored["last_error"] and stored["calendar_event_id"] is None
-    assert {t["id"]: t["not_in_calendar"] for t in service.list("111")} == {salute: True,
+    assert {t.id: t.not_in_calendar for t in service.list("111")} == {salute: True,
                                                                            later: False}
     check = calendar_check(conn, settings)
     assert check.detail["not_syncable"] == 1 and "1 task(s) not syncable" in check.reason

@@ -25,6 +25,7 @@ from organizer.domain.commands import CancelTask, CompleteTask, RetitleTask
 from organizer.settings import Settings
 from organizer.store.db import connect
 from organizer.store.rebuild import verify
+from organizer.store.views import calendar_rows
 from tests.fakes.calendar_server import CalendarServer
 from tests.worker.conftest import CAL_ID, Clock
 from tests.worker.helpers import add
@@ -53,17 +54,8 @@ def wait_started(log: Path, count: int) -> None:
 def out_of_sync(settings: Settings) -> list[str]:
     conn = connect(settings.db_path)
     try:
-        cursor = conn.execute(
-            "SELECT t.*, l.calendar_event_id, l.generation, l.state, l.synced_version "
-            "FROM tasks t LEFT JOIN calendar_links l ON l.task_id = t.id")
-        names = [d[0] for d in cursor.description]
-        waiting = []
-        for row in cursor.fetchall():
-            item = dict(zip(names, row, strict=True))
-            link = item if item["state"] else None
-            if plan(item, link, CAL_ID) is not None:
-                waiting.append(item["id"])
-        return waiting
+        return [row.task.id for row in calendar_rows(conn)
+                if plan(row.task, row.link, CAL_ID) is not None]
     finally:
         conn.close()
 
@@ -94,8 +86,8 @@ def test_sigkill_under_faults_leaves_one_live_event_per_task(
         ids.append(add(service, f"ещё {kill}"))
         victim = ids[rng.randrange(len(ids))]
         task = service.get(victim)
-        if task is not None and task["status"] == "open":
-            change = rng.choice([RetitleTask(victim, f"{task['title']}!"),
+        if task is not None and task.status == "open":
+            change = rng.choice([RetitleTask(victim, f"{task.title}!"),
                                  CompleteTask(victim), CancelTask(victim)])
             service.execute(change)
         time.sleep(rng.uniform(0.0, 1.0))
@@ -114,13 +106,13 @@ def test_sigkill_under_faults_leaves_one_live_event_per_task(
         assert proc.wait(10) == 0, log.read_text()[-3000:]
 
     live = calendar_server.live_by_task(CAL_ID)
-    tasks = {t["id"]: t for t in service.list(include_closed=True)}
+    tasks = {t.id: t for t in service.list(include_closed=True)}
     assert len(tasks) == TASKS
     for task_id, task in tasks.items():
-        if wants_event(task) and (task["status"] == "open" or task_id in live):
+        if wants_event(task) and (task.status == "open" or task_id in live):
             [event] = live[task_id]
-            prefix = "✓ " if task["status"] == "done" else ""
-            assert event["summary"] == prefix + task["title"]
+            prefix = "✓ " if task.status == "done" else ""
+            assert event["summary"] == prefix + task.title
         else:
             assert task_id not in live, task
     assert set(live) <= set(tasks)

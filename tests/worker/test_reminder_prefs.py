@@ -117,7 +117,7 @@ def test_snooze_keeps_the_owners_lead_so_the_next_reminder_comes_after_the_snooz
     clock.now = datetime(2026, 3, 3, 6, 31, 30, tzinfo=UTC)
     outcome = snooze(service, task_id, 15, clock.now, lead_min=30)
     assert outcome.task is not None  # now + 15 + 30 minutes, rounded up: later, never earlier
-    assert (outcome.task["due_time"], outcome.task["due_at"]) == ("10:17", "2026-03-03T07:17:00Z")
+    assert (outcome.task.due_time, outcome.task.due_at) == ("10:17", "2026-03-03T07:17:00Z")
     step_at(world, clock, "06:46")
     assert len(tg.sent) == 1
     step_at(world, clock, "06:47")  # 15 minutes after the press (rounded up to the minute)

@@ -137,7 +137,7 @@ def test_snooze_reschedules_to_now_plus_minutes_and_reminds_again(
     clock.now = datetime(2026, 3, 3, 7, 1, 30, tzinfo=UTC)
     outcome = snooze(service, task_id, 15, clock.now, idempotency_key="tg:cb:1")
     assert outcome.task is not None
-    assert (outcome.task["due_time"], outcome.task["due_at"]) == ("10:17", "2026-03-03T07:17:00Z")
+    assert (outcome.task.due_time, outcome.task.due_at) == ("10:17", "2026-03-03T07:17:00Z")
     assert snooze(service, task_id, 15, clock.now, idempotency_key="tg:cb:1").duplicate
     clock.now = at("07:16")
     reminders.step()

@@ -23,7 +23,7 @@ def add_repeating(service: TaskService, title: str, day: str, at: str | None,
                                       time.fromisoformat(at) if at else None, "Europe/Moscow",
                                       repeat=rule))
     assert outcome.task is not None
-    return str(outcome.task["id"])
+    return str(outcome.task.id)
 
 
 def utc(text: str) -> datetime:
@@ -65,12 +65,12 @@ def test_each_occurrence_is_reminded_and_a_missed_one_does_not_block_the_next(
     # nobody said "готово": the task waits on the 3rd all day ...
     clock.now = utc("2026-03-04T07:59:00+03:00")
     reminders.step()
-    assert len(tg.sent) == 1 and service.get(task_id)["due_date"] == "2026-03-03"  # type: ignore[index]
+    assert len(tg.sent) == 1 and service.get(task_id).due_date == "2026-03-03"  # type: ignore[union-attr]
     # ... until the next occurrence's reminder time: passed, and the 4th is reminded
     clock.now = utc("2026-03-04T08:00:00+03:00")
     reminders.step()
     task = service.get(task_id)
-    assert task is not None and (task["status"], task["due_date"], task["due_time"]) == (
+    assert task is not None and (task.status, task.due_date, task.due_time) == (
         "open", "2026-03-04", "08:00")
     assert tg.sent[-1]["text"] == (
         "⏰ Напоминаю: выпить таблетку (сегодня в 08:00) — «готово 1», когда сделаете.")
@@ -93,7 +93,7 @@ def test_several_missed_days_pass_straight_to_today(world: World, tg: FakeTelegr
     clock.now = utc("2026-03-06T12:00:00+03:00")
     reminders.step()
     task = service.get(task_id)
-    assert task is not None and (task["due_date"], task["due_time"]) == ("2026-03-06", None)
+    assert task is not None and (task.due_date, task.due_time) == ("2026-03-06", None)
     assert [ev.type for ev in _events(conn)].count("task.advanced") == 1
 
 
@@ -124,14 +124,14 @@ def test_without_reminders_the_worker_still_passes_missed_occurrences(
     try:
         for _ in range(100):
             task = service.get(task_id)
-            if task is not None and task["due_date"] == "2026-03-05":
+            if task is not None and task.due_date == "2026-03-05":
                 break
             stop.wait(0.05)
     finally:
         stop.set()
         thread.join(timeout=15)
         conn.close()
-    assert task is not None and (task["due_date"], task["due_time"]) == ("2026-03-05", "08:00")
+    assert task is not None and (task.due_date, task.due_time) == ("2026-03-05", "08:00")
 
 
 def test_the_rule_in_the_event_speaks_the_owners_language(

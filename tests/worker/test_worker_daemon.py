@@ -69,12 +69,12 @@ def test_the_daemon_syncs_beats_and_stops_within_ten_seconds(
         try:
             for _ in range(100):
                 beat = heartbeats.read_all(conn).get("worker")
-                if beat and beat["detail"].get("checkpoint"):
+                if beat and beat.detail.get("checkpoint"):
                     break
                 await asyncio.sleep(0.1)
             assert beat is not None
-            assert beat["detail"]["calendar_mode"] == "CONFIGURED"
-            assert beat["detail"]["reminders"] == "off: TELEGRAM_BOT_TOKEN is not set"
+            assert beat.detail["calendar_mode"] == "CONFIGURED"
+            assert beat.detail["reminders"] == "off: TELEGRAM_BOT_TOKEN is not set"
         finally:
             conn.close()
         calendar_server.inject("slow", times=100)  # stop while a call hangs

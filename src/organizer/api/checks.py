@@ -18,8 +18,10 @@ from organizer.settings import Settings
 from organizer.store import heartbeats
 from organizer.store.backup import latest_backup
 from organizer.store.db import table_names
+from organizer.store.log_facts import first_recorded_at, last_position
 from organizer.store.migrations import REQUIRED_TABLES, check_drift, read_status
-from organizer.store.projections import checkpoint, unsyncable_count
+from organizer.store.projections import checkpoint
+from organizer.store.views import unsyncable_count
 from organizer.store.volume import verify_volume
 
 OK, DEGRADED_STATUS, FAIL = "ok", "degraded", "fail"
@@ -138,7 +140,7 @@ def calendar(conn: sqlite3.Connection, settings: Settings) -> Check:
     return Check(status, reason, detail)
 
 
-def heartbeat(beats: dict[str, dict[str, Any]], daemon: str, now: datetime,
+def heartbeat(beats: dict[str, heartbeats.Heartbeat], daemon: str, now: datetime,
               off: str | None = None) -> Check:
     """A daemon's liveness from its heartbeat row; `off` names why it is off by config."""
     if off:
@@ -146,17 +148,17 @@ def heartbeat(beats: dict[str, dict[str, Any]], daemon: str, now: datetime,
     beat = beats.get(daemon)
     if beat is None:
         return Check(DEGRADED_STATUS, f"no heartbeat from the {daemon} yet; is it running?")
-    age = heartbeats.age_seconds(beat["beat_at"], now)
+    age = heartbeats.age_seconds(beat.beat_at, now)
     detail = {"age_s": round(age, 1)}
     if age > HEARTBEAT_STALE_S:
         return Check(DEGRADED_STATUS, f"last heartbeat {_age(age)} ago; the {daemon} is "
                      "stopped or stuck", detail)
-    if beat["status"] != "ok":
-        return Check(DEGRADED_STATUS, f"{daemon} reports {beat['status']}", detail)
+    if beat.status != "ok":
+        return Check(DEGRADED_STATUS, f"{daemon} reports {beat.status}", detail)
     return Check(OK, f"beat {_age(age)} ago", detail)
 
 
-def bot(beats: dict[str, dict[str, Any]], now: datetime, settings: Settings,
+def bot(beats: dict[str, heartbeats.Heartbeat], now: datetime, settings: Settings,
         off: str | None = None) -> Check:
     """The bot's liveness, and whether it can receive: a bot that only sends is failing.
 
@@ -167,7 +169,7 @@ def bot(beats: dict[str, dict[str, Any]], now: datetime, settings: Settings,
     beat = beats.get("bot")
     if off or beat is None or alive.reason.startswith("last heartbeat"):
         return alive
-    receive = beat["detail"].get("receive") or {}
+    receive = beat.detail.get("receive") or {}
     detail = {**alive.detail, "last_received_at": receive.get("last_received_at")}
     if receive.get("fatal"):
         return Check(FAIL, f"not receiving: {receive['fatal']}", detail)
@@ -188,14 +190,14 @@ def bot(beats: dict[str, dict[str, Any]], now: datetime, settings: Settings,
     return Check(alive.status, alive.reason, detail)
 
 
-def worker(beats: dict[str, dict[str, Any]], now: datetime, settings: Settings) -> Check:
+def worker(beats: dict[str, heartbeats.Heartbeat], now: datetime, settings: Settings) -> Check:
     """The worker's liveness, and then its loops: reminders or digests the Bot API does not
     take are `degraded`, `fail` after TG_RECEIVE_STALE_SEC; calendar calls failing that long are
     `degraded` (the calendar check says more). Back to ok with the first good send."""
     alive = heartbeat(beats, "worker", now)
     if alive.status != OK:
         return alive
-    detail = beats["worker"]["detail"]
+    detail = beats["worker"].detail
     for loop in ("reminders", "digest"):  # the two loops that send to Telegram
         since = detail.get(f"{loop}_undeliverable_since")
         if since:
@@ -217,8 +219,7 @@ def worker(beats: dict[str, dict[str, Any]], now: datetime, settings: Settings) 
 
 def projector_lag(conn: sqlite3.Connection) -> Check:
     """Events in the log the projections have not folded in yet."""
-    last = conn.execute("SELECT coalesce(max(position), 0) FROM events").fetchone()[0]
-    lag = int(last) - checkpoint(conn)
+    lag = last_position(conn) - checkpoint(conn)
     if lag > 0:
         return Check(DEGRADED_STATUS, f"projections are {lag} event(s) behind the log; run "
                      "`organizer projections verify`", {"lag": lag})
@@ -229,9 +230,8 @@ def backup(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Check
     """Age of the newest backup in BACKUP_DIR; none is fine only for a database under a day old."""
     record = latest_backup(settings.backup_dir)
     if record is None:
-        # The first event by position (the primary key): no scan of a long log.
-        row = conn.execute("SELECT recorded_at FROM events ORDER BY position LIMIT 1").fetchone()
-        young = row is None or (now - _parse(row[0])).total_seconds() < BACKUP_STALE_S
+        first = first_recorded_at(conn)
+        young = first is None or (now - _parse(first)).total_seconds() < BACKUP_STALE_S
         if young:
             return Check(OK, "no backup yet (the database is less than a day old)")
         return Check(DEGRADED_STATUS, "no backup yet; run `organizer backup create`")

@@ -136,7 +136,7 @@ class HealthProbe:
             return {"database": _unreadable(exc)}
         cache: dict[str, Any] = {}
 
-        def beats() -> dict[str, dict[str, Any]]:
+        def beats() -> dict[str, heartbeats.Heartbeat]:
             if "beats" not in cache:
                 cache["beats"] = heartbeats.read_all(conn)
             return cache["beats"]  # type: ignore[no-any-return]

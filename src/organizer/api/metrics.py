@@ -22,6 +22,8 @@ from organizer.errors import DatabaseBusy, OrganizerError
 from organizer.settings import Settings
 from organizer.store import heartbeats
 from organizer.store.db import connect
+from organizer.store.log_facts import events_by_type, latest_migration
+from organizer.store.views import task_counts
 
 CACHE_S = 5.0
 DEADLINE_S = 3.0
@@ -36,14 +38,14 @@ class OrganizerCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         conn = connect(self.settings.db_path, readonly=True, busy_timeout_ms=500)
         try:
-            by_type = dict(conn.execute("SELECT type, count(*) FROM events GROUP BY type"))
+            by_type = events_by_type(conn)
             events = CounterMetricFamily("organizer_events_appended",
                                          "Events appended to the log, by type", labels=["type"])
             for type_, count in sorted(by_type.items()):
                 events.add_metric([type_], count)
             yield events
             tasks = GaugeMetricFamily("organizer_tasks", "Tasks by status", labels=["status"])
-            counts = dict(conn.execute("SELECT status, count(*) FROM tasks GROUP BY status"))
+            counts = task_counts(conn)
             for status in ("open", "done", "cancelled"):
                 tasks.add_metric([status], counts.get(status, 0))
             yield tasks
@@ -63,12 +65,12 @@ class OrganizerCollector(Collector):
                                      labels=["daemon"])
             now = datetime.now(UTC)
             for daemon, beat in sorted(heartbeats.read_all(conn).items()):
-                ages.add_metric([daemon], round(heartbeats.age_seconds(beat["beat_at"], now), 3))
+                ages.add_metric([daemon], round(heartbeats.age_seconds(beat.beat_at, now), 3))
             yield ages
-            row = conn.execute("SELECT max(name) FROM schema_migrations").fetchone()
+            latest = latest_migration(conn)
             version = GaugeMetricFamily("organizer_schema_version",
                                         "Number of the latest applied migration")
-            version.add_metric([], int(row[0][:4]) if row and row[0] else 0)
+            version.add_metric([], int(latest[:4]) if latest else 0)
             yield version
         finally:
             conn.close()

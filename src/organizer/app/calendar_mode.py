@@ -8,10 +8,10 @@ CONFIGURED until the worker says otherwise.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from organizer.settings import Settings
+from organizer.store.log_facts import latest_data
 
 CONFIGURED = "CONFIGURED"
 NOT_CONFIGURED = "NOT_CONFIGURED"
@@ -20,12 +20,9 @@ MODE_STREAM = "calendar-mode"
 
 
 def recorded_mode(conn: sqlite3.Connection) -> tuple[str, str] | None:
-    row = conn.execute(
-        "SELECT data FROM events WHERE stream = ? ORDER BY version DESC LIMIT 1", (MODE_STREAM,)
-    ).fetchone()
-    if row is None:
+    data = latest_data(conn, MODE_STREAM)
+    if data is None:
         return None
-    data = json.loads(row[0])
     return str(data["mode"]), str(data.get("reason", ""))
 
 

@@ -21,12 +21,13 @@ from organizer.domain import commands as c
 from organizer.domain import events as e
 from organizer.domain import tasks as domain
 from organizer.errors import AmbiguousRef, TaskNotFound
+from organizer.store import views
 from organizer.store.commit import Committed, Decision, commit
-from organizer.store.events import COLUMNS, EventStore, StoredEvent, row_to_event
-from organizer.store.projections import TASK_COLUMNS
+from organizer.store.events import EventStore, StoredEvent
+from organizer.store.views import TaskView
 
 Clock = Callable[[], datetime]
-Rows = list[dict[str, Any]]
+Tasks = list[TaskView]
 # The reference meaning the most recently created task: what the parser gives for
 # "последнюю задачу сделал", "последнюю отмени", "done with the last one".
 LAST_REF = "last"
@@ -47,13 +48,13 @@ def new_task_id() -> str:
 class Outcome:
     """What a command did: the task as it now stands, and whether this was a replay."""
 
-    task: dict[str, Any] | None
+    task: TaskView | None
     positions: tuple[int, ...]
     duplicate: bool = False
     action: str = ""
 
     def to_record(self) -> dict[str, Any]:
-        return {"task_id": self.task["id"] if self.task else None,
+        return {"task_id": self.task.id if self.task else None,
                 "positions": list(self.positions), "action": self.action}
 
 
@@ -71,7 +72,7 @@ class TaskService:
                 meta: dict[str, Any] | None = None) -> Outcome:
         """Apply `command` once; a conflicting concurrent append is retried from fresh state."""
         actions: dict[str, str] = {}
-        read: dict[str, dict[str, Any] | None] = {}
+        read: dict[str, TaskView | None] = {}
 
         def decide(store: EventStore) -> Decision:
             stream, version, events, owner, actions["action"] = self._decide(store, command)
@@ -84,8 +85,7 @@ class TaskService:
         def after(done: Committed) -> None:  # read the task before anyone else can change it
             task_id = _task_id(done.stored, command)
             if task_id and actions["action"] == "created":  # no calendar link yet: skip a read
-                read["task"] = {**done.rows[task_id], "calendar_event_id": None,
-                                "not_in_calendar": False}
+                read["task"] = views.task_from_row(done.rows[task_id])
             elif task_id:
                 read["task"] = self.get(task_id)
 
@@ -124,14 +124,7 @@ class TaskService:
 
     def _owner_history(self, owner: str, limit: int = 500) -> list[StoredEvent]:
         """The owner's latest task events, newest first, found through their tasks."""
-        cols = ", ".join(f"e.{c.strip()}" for c in COLUMNS.split(","))
-        marks = ",".join("?" * len(_UNDOABLE_TYPES))
-        rows = self.conn.execute(
-            f"SELECT {cols} FROM tasks t JOIN events e ON e.stream = 'task-' || t.id "
-            f"WHERE t.owner = ? AND e.type IN ({marks}) ORDER BY e.position DESC LIMIT ?",
-            (owner, *_UNDOABLE_TYPES, limit),
-        ).fetchall()
-        return [row_to_event(r) for r in rows]
+        return views.owner_history(self.conn, owner, _UNDOABLE_TYPES, limit)
 
     def _replayed(self, prior: dict[str, Any]) -> Outcome:
         task_id = prior.get("task_id")
@@ -146,38 +139,15 @@ class TaskService:
         return domain.fold(s.event for s in stored), (stored[-1].version if stored else 0)
 
     def _next_number(self, owner: str) -> int:
-        row = self.conn.execute(
-            "SELECT coalesce(max(number), 0) FROM tasks WHERE owner = ?", (owner,)
-        ).fetchone()
-        return int(row[0]) + 1
+        return views.next_number(self.conn, owner)
 
     # -- reads -------------------------------------------------------------
 
-    def get(self, task_id: str) -> dict[str, Any] | None:
-        rows = self._select("WHERE t.id = ?", (task_id,))
-        return rows[0] if rows else None
+    def get(self, task_id: str) -> TaskView | None:
+        return views.task(self.conn, task_id)
 
-    def list(self, owner: str | None = None, *, include_closed: bool = False) -> Rows:
-        clauses, params = [], []
-        if owner is not None:
-            clauses.append("t.owner = ?")
-            params.append(owner)
-        if not include_closed:
-            clauses.append("t.status = 'open'")
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self._select(where + " ORDER BY t.owner, t.number", tuple(params))
-
-    def _select(self, tail: str, params: tuple[Any, ...]) -> Rows:
-        cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
-        cursor = self.conn.execute(
-            f"SELECT {cols}, l.calendar_event_id, "
-            # the calendar cannot hold this version of the task (calendar.unsyncable)
-            f"coalesce(l.state = 'unsyncable' AND l.synced_version = t.version, 0) FROM tasks t "
-            f"LEFT JOIN calendar_links l ON l.task_id = t.id {tail}", params
-        )
-        names = [*TASK_COLUMNS, "calendar_event_id", "not_in_calendar"]
-        return [{**dict(zip(names, row, strict=True)), "not_in_calendar": bool(row[-1])}
-                for row in cursor]
+    def list(self, owner: str | None = None, *, include_closed: bool = False) -> Tasks:
+        return views.tasks(self.conn, owner, include_closed=include_closed)
 
     def resolve(self, owner: str, ref: str, *, statuses: tuple[str, ...] = ("open",)) -> str:
         """A task id from a list number, words of a title, or "last" (the most recently
@@ -185,32 +155,27 @@ class TaskService:
         for this owner only."""
         ref = ref.strip().lstrip("#№").strip()
         if ref.lower() == LAST_REF:
-            row = self.conn.execute(
-                f"SELECT id FROM tasks WHERE owner = ? AND status IN "
-                f"({', '.join('?' * len(statuses))}) ORDER BY number DESC LIMIT 1",
-                (owner, *statuses),
-            ).fetchone()
-            if row is None:
+            last = views.last_task_id(self.conn, owner, statuses)
+            if last is None:
                 raise TaskNotFound(f"there is no {'/'.join(statuses)} task yet")
-            return str(row[0])
+            return last
         if re.fullmatch(r"\d+", ref):
             # more digits than an SQLite integer holds: no task has that number
-            row = self.conn.execute(
-                "SELECT id FROM tasks WHERE owner = ? AND number = ?", (owner, int(ref))
-            ).fetchone() if len(ref) <= _MAX_NUMBER_DIGITS else None
-            if row is None:
+            found = views.task_id_by_number(self.conn, owner, int(ref)) \
+                if len(ref) <= _MAX_NUMBER_DIGITS else None
+            if found is None:
                 raise TaskNotFound(f"there is no task {ref}; see the numbers with `task list`")
-            return str(row[0])
+            return found
         words = [w for w in re.findall(r"\w+", ref.lower()) if len(w) > 1] or [ref.lower()]
         candidates = [t for t in self.list(owner, include_closed=True)
-                      if t["status"] in statuses]
-        matches = [t for t in candidates if all(_word_in(w, t["title"]) for w in words)]
+                      if t.status in statuses]
+        matches = [t for t in candidates if all(_word_in(w, t.title) for w in words)]
         if not matches:
             raise TaskNotFound(f"no {'/'.join(statuses)} task matches {ref!r}")
         if len(matches) > 1:
-            shown = "; ".join(f"{t['number']}. {t['title']}" for t in matches[:5])
+            shown = "; ".join(f"{t.number}. {t.title}" for t in matches[:5])
             raise AmbiguousRef(f"{ref!r} matches {len(matches)} tasks ({shown}); use the number")
-        return str(matches[0]["id"])
+        return matches[0].id
 
 
 _MAX_NUMBER_DIGITS = 18  # every 18-digit number fits SQLite's 64-bit integers

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +23,7 @@ from organizer.errors import DomainError
 from organizer.parsing.lead import parse_lead
 from organizer.store.commit import Decision, commit
 from organizer.store.events import EventStore
+from organizer.store.views import UserSettings, user_settings
 
 __all__ = ["AUTO", "LANGS", "MAX_LEAD_MIN", "InvalidSetting", "UserService", "UserSettings",
            "parse_lead"]
@@ -35,15 +35,6 @@ class InvalidSetting(DomainError):
     """A time zone or language that organizer does not know."""
 
 
-@dataclass(frozen=True)
-class UserSettings:
-    user_id: str
-    tz: str | None
-    lang: str | None  # chosen with /lang; None: never chosen, or given up with /lang auto
-    lead_min: int | None = None  # chosen with /remind; None: REMINDER_LEAD_MIN
-    tg_lang: str | None = None  # Telegram's language_code, as last recorded
-    digest_at: str | None = None  # "HH:MM" in the person's zone; None: no digest (the default)
-    digest_always: bool = False  # the digest also on a day with nothing to show
 
 
 def user_stream(user_id: str) -> str:
@@ -74,12 +65,7 @@ class UserService:
         self.clock = clock
 
     def get(self, user_id: str) -> UserSettings:
-        row = self.conn.execute("SELECT tz, lang, lead_min, tg_lang, digest_at, digest_always "
-                                "FROM users WHERE id = ?", (user_id,)).fetchone()
-        if not row:
-            return UserSettings(user_id, None, None)
-        tz, lang, lead_min, tg_lang, digest_at, always = row
-        return UserSettings(user_id, tz, lang, lead_min, tg_lang, digest_at, bool(always))
+        return user_settings(self.conn, user_id)
 
     def set_tz(self, user_id: str, tz: str, *, idempotency_key: str | None = None,
                meta: dict[str, Any] | None = None) -> UserSettings:

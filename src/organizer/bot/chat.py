@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from organizer.app.users import UserService
     from organizer.bot.replies import Reply
     from organizer.canon import Canon
+    from organizer.store.views import TaskView
 
 
 @dataclass(frozen=True)
@@ -39,5 +40,5 @@ class Chat(Protocol):
 
     def meta(self, msg: Incoming) -> dict[str, Any]: ...
 
-    def state_reply(self, task: dict[str, Any], tz: str, lang: str, now: datetime,
+    def state_reply(self, task: TaskView, tz: str, lang: str, now: datetime,
                     done: bool = False) -> Reply: ...

@@ -25,6 +25,7 @@ from organizer.domain import commands as c
 from organizer.domain.users import lead_minutes, reply_language
 from organizer.errors import AmbiguousRef, DomainError, NothingToUndo, TaskNotFound
 from organizer.settings import Settings
+from organizer.store.views import TaskView
 from organizer.wording import local_due, rule_text, task_when, when_text
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class Conversation:
             outcome = self.tasks.execute(command, idempotency_key=msg.key, meta=meta)
             assert outcome.task is not None
             # the other reading of an ambiguous hour would move one time, not the rule
-            alternative = None if outcome.task.get("repeat") else _alternative(parsed)
+            alternative = None if outcome.task.repeat else _alternative(parsed)
             return self.created(outcome.task, tz, lang, now, alternative)
         if intent == "list_tasks":
             return self.listing(owner, parsed.scope or "all", tz, lang, now)
@@ -139,9 +140,9 @@ class Conversation:
             return Reply(moved.text + note, moved.buttons)
         if intent == "undo":
             outcome = self.tasks.execute(c.Undo(owner), idempotency_key=msg.key, meta=meta)
-            task = outcome.task or {}
-            return Reply(say(canon, "undo_done", lang,
-                             what=f"{task.get('number')}. {task.get('title')}"))
+            undone = outcome.task
+            what = f"{undone.number}. {undone.title}" if undone else "None. None"
+            return Reply(say(canon, "undo_done", lang, what=what))
         if intent == "help":
             return Reply(say(canon, "help", lang))
         if intent == "set_digest":  # "/digest 8:00", "присылай сводку в 8 утра"
@@ -156,18 +157,17 @@ class Conversation:
 
     # -- replies about tasks -----------------------------------------------------
 
-    def created(self, task: dict[str, Any], tz: str, lang: str, now: datetime,
+    def created(self, task: TaskView, tz: str, lang: str, now: datetime,
                 alternative: tuple[date, time | None] | None = None) -> Reply:
         canon = self.canon()
         when = task_when(canon, task, tz, lang, now)
         if when:
-            text = say(canon, "task_created", lang, number=task["number"], title=task["title"],
+            text = say(canon, "task_created", lang, number=task.number, title=task.title,
                        when=when)
         else:
-            text = say(canon, "task_created_no_time", lang, number=task["number"],
-                       title=task["title"])
-        if task.get("repeat"):
-            text += "\n" + say(canon, "repeat_set", lang, repeat=rule_text(canon, task["repeat"], lang))
+            text = say(canon, "task_created_no_time", lang, number=task.number, title=task.title)
+        if task.repeat:
+            text += "\n" + say(canon, "repeat_set", lang, repeat=rule_text(canon, task.repeat, lang))
         alt_label = None
         if alternative is not None:
             today = now.astimezone(ZoneInfo(tz)).date()
@@ -175,22 +175,22 @@ class Conversation:
             text += "\n" + say(canon, "ambiguous_time", lang, when=when, alternative=alt_label)
         return Reply(text, task_buttons(canon, task, lang, alternative, alt_label))
 
-    def state_reply(self, task: dict[str, Any], tz: str, lang: str, now: datetime,
+    def state_reply(self, task: TaskView, tz: str, lang: str, now: datetime,
                     done: bool = False) -> Reply:
         """The task's current state in words; open tasks keep their buttons. `done`: the
         person just did it, so a repeating task that is still open says its next time."""
         canon = self.canon()
-        values = {"number": task["number"], "title": task["title"]}
-        if done and task["status"] == "open" and task.get("repeat"):
+        values = {"number": task.number, "title": task.title}
+        if done and task.status == "open" and task.repeat:
             return Reply(say(canon, "task_done_next", lang,
                              when=task_when(canon, task, tz, lang, now), **values),
                          task_buttons(canon, task, lang))
-        if task["status"] == "done":
+        if task.status == "done":
             return Reply(say(canon, "task_done", lang, **values))
-        if task["status"] == "cancelled":
+        if task.status == "cancelled":
             return Reply(say(canon, "task_cancelled", lang, **values))
         when = task_when(canon, task, tz, lang, now)
-        if task["version"] > 1 and when:
+        if task.version > 1 and when:
             text = say(canon, "task_rescheduled", lang, when=when, **values)
         elif when:
             text = say(canon, "task_created", lang, when=when, **values)
@@ -208,18 +208,18 @@ class Conversation:
         lines = [say(canon, f"list_header.{scope}", lang, count=len(rows))]
         for task in rows:
             when = task_when(canon, task, tz, lang, now)
-            if task.get("repeat"):
+            if task.repeat:
                 mark = say(canon, "repeat_marker", lang,
-                           repeat=rule_text(canon, task["repeat"], lang, short=True))
+                           repeat=rule_text(canon, task.repeat, lang, short=True))
                 when = f"{when} {mark}".strip()
-            if task.get("not_in_calendar"):
+            if task.not_in_calendar:
                 when = f"{when} {say(canon, 'calendar_unsyncable_marker', lang)}".strip()
-            lines.append(say(canon, "list_item", lang, number=task["number"],
-                             title=task["title"], when=when).rstrip())
+            lines.append(say(canon, "list_item", lang, number=task.number,
+                             title=task.title, when=when).rstrip())
         return Reply("\n".join(lines))
 
 
-def _in_scope(task: dict[str, Any], scope: str, tz: str, today: date, now: datetime) -> bool:
+def _in_scope(task: TaskView, scope: str, tz: str, today: date, now: datetime) -> bool:
     day, at = local_due(task, tz)
     if scope == "all":
         return True
@@ -231,8 +231,8 @@ def _in_scope(task: dict[str, Any], scope: str, tz: str, today: date, now: datet
         return day == today + timedelta(days=1)
     if scope == "week":
         return today <= day < today + timedelta(days=7)
-    if task.get("due_at"):  # overdue
-        return str(task["due_at"]) < now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if task.due_at:  # overdue
+        return task.due_at < now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return day < today
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from organizer.bot.replies import Button, Reply, refusal, say
+from organizer.store.views import TaskView
 from organizer.wording import task_when
 
 if TYPE_CHECKING:
@@ -32,19 +35,19 @@ class Press:
     minutes: int | None = None
 
 
-def task_buttons(canon: Canon, task: dict[str, Any], lang: str,
+def task_buttons(canon: Canon, task: TaskView, lang: str,
                  alternative: tuple[date, time | None] | None = None,
                  alt_label: str | None = None) -> tuple[tuple[Button, ...], ...]:
     """Done and Cancel for an open task, plus the alternative reading when there is one."""
-    if task["status"] != "open":
+    if task.status != "open":
         return ()
     rows: list[tuple[Button, ...]] = [(
-        Button(say(canon, "button_done", lang), f"done:{task['id']}"),
-        Button(say(canon, "button_cancel", lang), f"cancel:{task['id']}"),
+        Button(say(canon, "button_done", lang), f"done:{task.id}"),
+        Button(say(canon, "button_cancel", lang), f"cancel:{task.id}"),
     )]
     if alternative is not None and alt_label:
         day, at = alternative
-        data = f"alt:{task['id']}:{day:%Y%m%d}" + (f"{at:%H%M}" if at else "")
+        data = f"alt:{task.id}:{day:%Y%m%d}" + (f"{at:%H%M}" if at else "")
         rows.append((Button(say(canon, "button_alternative", lang, alternative=alt_label),
                             data),))
     return tuple(rows)
@@ -82,7 +85,7 @@ def on_press(conv: Chat, key: str, user_id: int, data: str,
     if press is None or (press.action == "alt" and press.due_date is None):
         return Reply("", answer=say(canon, "button_invalid", lang))
     task = conv.tasks.get(press.task_id)
-    if task is None or task["owner"] != str(user_id):
+    if task is None or task.owner != str(user_id):
         # Someone else's task reads exactly like a missing one: nothing is shown.
         return Reply("", answer=say(canon, "not_found", lang, ref=data.split(":")[0]))
     if press.action == "snooze":
@@ -106,7 +109,7 @@ def on_press(conv: Chat, key: str, user_id: int, data: str,
     return Reply(reply.text, reply.buttons, answer=reply.text.split("\n")[0][:190])
 
 
-def _snooze(conv: Chat, key: str, task: dict[str, Any], press: Press, tz: str,
+def _snooze(conv: Chat, key: str, task: TaskView, press: Press, tz: str,
             lang: str, now: datetime) -> Reply:
     """Snooze through organizer.reminders (idempotent by the update's key); the reminder
     message then shows the new time, with Done and Cancel."""
@@ -115,7 +118,7 @@ def _snooze(conv: Chat, key: str, task: dict[str, Any], press: Press, tz: str,
 
     canon = conv.canon()
     assert press.minutes is not None
-    lead = conv.lead(int(task["owner"]))
+    lead = conv.lead(int(task.owner))
     try:
         outcome = snooze(conv.tasks, press.task_id, press.minutes, now, lead_min=lead,
                          idempotency_key=key)
@@ -124,12 +127,14 @@ def _snooze(conv: Chat, key: str, task: dict[str, Any], press: Press, tz: str,
         return Reply(current.text, current.buttons, answer=refusal(canon, exc, task, lang)[:190])
     assert outcome.task is not None
     moved = outcome.task
-    if moved["status"] != "open":  # a redelivered press after the task was closed
+    if moved.status != "open":  # a redelivered press after the task was closed
         current = conv.state_reply(moved, tz, lang, now)
         return Reply(current.text, current.buttons, answer=current.text.split("\n")[0][:190])
     # "I'll remind you at ...": the reminder's time, the due time less the lead time
-    remind_at = datetime.strptime(moved["due_at"], "%Y-%m-%dT%H:%M:%SZ") - timedelta(minutes=lead)
-    when = task_when(canon, {"due_at": f"{remind_at:%Y-%m-%dT%H:%M:%SZ}"}, tz, lang, now)
-    text = say(canon, "reminder_snoozed", lang, number=moved["number"], title=moved["title"],
+    remind_at = datetime.strptime(str(moved.due_at), "%Y-%m-%dT%H:%M:%SZ") \
+        - timedelta(minutes=lead)
+    when = task_when(canon, replace(moved, due_at=f"{remind_at:%Y-%m-%dT%H:%M:%SZ}"), tz, lang,
+                     now)
+    text = say(canon, "reminder_snoozed", lang, number=moved.number, title=moved.title,
                when=when)
     return Reply(text, task_buttons(canon, moved, lang), answer=text[:190])

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from organizer.canon import Canon
+    from organizer.store.views import TaskView
 
 MAX_MESSAGE = 4096
 # InvalidTransition.status -> the canon's refused.<key>: a change the task's state forbids
@@ -34,13 +35,13 @@ def say(canon: Canon, key: str, lang: str, **values: Any) -> str:
     return canon.reply(key, lang, **values)
 
 
-def refusal(canon: Canon, exc: Exception, task: dict[str, Any], lang: str) -> str:
+def refusal(canon: Canon, exc: Exception, task: TaskView, lang: str) -> str:
     """Why a change to `task` did not apply: in the person's language when it is the task's
     state (a second press of Done), else the error's own line."""
     key = _REFUSED.get(getattr(exc, "status", ""))
     if key is None:
         return str(exc)
-    return say(canon, f"refused.{key}", lang, number=task["number"], title=task["title"])
+    return say(canon, f"refused.{key}", lang, number=task.number, title=task.title)
 
 
 def chunks(text: str, size: int = MAX_MESSAGE) -> list[str]:

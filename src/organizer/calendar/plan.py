@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from organizer.calendar.ids import event_id
+from organizer.store.views import LinkView, TaskView
 
 Row = dict[str, Any]
 EVENT_MINUTES = 30
@@ -48,62 +49,63 @@ class Action:
     reason: str = ""  # kind "unsyncable": why the calendar cannot hold the task
 
 
-def wants_event(task: Row) -> bool:
-    return task["status"] in ("open", "done") and bool(task["due_date"] and task["due_time"])
+def wants_event(task: TaskView) -> bool:
+    return task.status in ("open", "done") and bool(task.due_date and task.due_time)
 
 
-def event_body(task: Row, description: str | None = None) -> Row:
+def event_body(task: TaskView, description: str | None = None) -> Row:
     """The event's fields as organizer owns them; a patch with this body restores them all.
 
     A repeating task's event shows its current occurrence (it moves when the task moves
     on) and its `description` says the rule in words (organizer.wording).
     """
-    zone = ZoneInfo(task["tz"])
-    start = datetime.combine(date.fromisoformat(task["due_date"]),
-                             time.fromisoformat(task["due_time"])).replace(tzinfo=zone)
+    zone = ZoneInfo(task.tz)
+    start = datetime.combine(date.fromisoformat(str(task.due_date)),
+                             time.fromisoformat(str(task.due_time))).replace(tzinfo=zone)
     end = start + timedelta(minutes=EVENT_MINUTES)
-    done = task["status"] == "done"
+    done = task.status == "done"
     body: Row = {
-        "summary": (DONE_PREFIX if done else "") + task["title"],
-        "start": {"dateTime": start.isoformat(), "timeZone": task["tz"]},
-        "end": {"dateTime": end.isoformat(), "timeZone": task["tz"]},
+        "summary": (DONE_PREFIX if done else "") + task.title,
+        "start": {"dateTime": start.isoformat(), "timeZone": task.tz},
+        "end": {"dateTime": end.isoformat(), "timeZone": task.tz},
         "colorId": DONE_COLOR if done else None,
         "transparency": "transparent",
-        "extendedProperties": {"private": {TASK_PROPERTY: task["id"]}},
+        "extendedProperties": {"private": {TASK_PROPERTY: task.id}},
     }
-    if task.get("repeat") and description:
+    if task.repeat and description:
         body["description"] = description
     return body
 
 
-def plan(task: Row, link: Row | None, calendar_id: str,
+def plan(task: TaskView, link: LinkView | None, calendar_id: str,
          description: str | None = None) -> Action | None:
     """The one call that brings the calendar in line with `task`, or None when it already is;
     `description`: a repeating task's rule in words, for its event."""
-    version = int(task["version"])
-    state = link["state"] if link else None
-    known_id = link["calendar_event_id"] if link else None
-    generation = int(link["generation"]) if link else 0
+    version = task.version
+    state = link.state if link else None
+    known_id = link.calendar_event_id if link else None
+    generation = link.generation if link else 0
+    synced = link.synced_version if link else None
     if not wants_event(task):
         if known_id and state in ("linked", *MAYBE_EXISTS):
-            return Action("delete", task["id"], known_id, generation, version)
+            return Action("delete", task.id, known_id, generation, version)
         return None
-    if state == "unsyncable" and int(link["synced_version"]) == version:  # type: ignore[index]
+    if state == "unsyncable" and synced == version:
         return None  # recorded already; a change to the task tries again
     try:
         body = event_body(task, description)
     except (ValueError, OverflowError) as exc:  # e.g. 31.12.9999 23:59: the end is past 9999
-        return Action("unsyncable", task["id"], known_id or "", generation, version,
+        return Action("unsyncable", task.id, known_id or "", generation, version,
                       reason=f"the calendar cannot hold this task's time ({exc})")
     if state == "linked" and known_id:
-        if int(link["synced_version"]) == version:  # type: ignore[index]
+        if synced == version:
             return None
-        return Action("patch", task["id"], known_id, generation, version, body)
+        return Action("patch", task.id, known_id, generation, version, body)
     if state in MAYBE_EXISTS and known_id:
-        return Action("insert", task["id"], known_id, generation, version, body, announced=True)
-    if task["status"] == "done":
+        return Action("insert", task.id, known_id, generation, version, body, announced=True)
+    if task.status == "done":
         return None  # no event to mark, and a finished task does not need a new one
     if state == "deleted":
         generation += 1
-    return Action("insert", task["id"], event_id(calendar_id, task["id"], generation),
+    return Action("insert", task.id, event_id(calendar_id, task.id, generation),
                   generation, version, body)

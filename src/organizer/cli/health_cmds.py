@@ -9,27 +9,30 @@ configuration — and 1 otherwise, with one line saying which.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from organizer.cli import context
 
+if TYPE_CHECKING:
+    from organizer.store.heartbeats import Heartbeat
+
 HEALTHY = ("ok", "off", "degraded")  # degraded: failing, not yet for TG_RECEIVE_STALE_SEC
 
 
-def judge(beat: dict[str, Any] | None, daemon: str, max_age: float,
+def judge(beat: Heartbeat | None, daemon: str, max_age: float,
           age: float | None) -> tuple[bool, str]:
     """(healthy, one line) for a daemon's heartbeat row."""
     if beat is None or age is None:
         return False, f"{daemon}: no heartbeat yet"
     if age > max_age:
         return False, f"{daemon}: last heartbeat {age:.0f} s ago (more than {max_age:g} s)"
-    if beat["status"] not in HEALTHY:
-        return False, f"{daemon}: reports {beat['status']} ({age:.0f} s ago)"
-    reason = (beat.get("detail") or {}).get("reason")
-    said = f" ({reason})" if beat["status"] == "off" and reason else ""
-    return True, f"{daemon}: {beat['status']}{said}, {age:.0f} s ago"
+    if beat.status not in HEALTHY:
+        return False, f"{daemon}: reports {beat.status} ({age:.0f} s ago)"
+    reason = (beat.detail or {}).get("reason")
+    said = f" ({reason})" if beat.status == "off" and reason else ""
+    return True, f"{daemon}: {beat.status}{said}, {age:.0f} s ago"
 
 
 def heartbeat(
@@ -52,7 +55,7 @@ def heartbeat(
             beat = heartbeats.read_all(conn).get(daemon)
         finally:
             conn.close()
-    age = heartbeats.age_seconds(beat["beat_at"]) if beat else None
+    age = heartbeats.age_seconds(beat.beat_at) if beat else None
     healthy, line = judge(beat, daemon, max_age, age)
     print(line)
     if not healthy:

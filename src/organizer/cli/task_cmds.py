@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from organizer.cli import context
+
+if TYPE_CHECKING:
+    from organizer.app.tasks import Outcome, TaskService
+    from organizer.store.views import TaskView
 
 task_app = typer.Typer(help="Add, list and change tasks (the operator's channel).",
                        no_args_is_help=True)
 UserOpt = typer.Option(None, "--user", help="Owner id (default: first TG_ALLOWED_USER_IDS).")
 
 
-def _service() -> Any:
+def _service() -> TaskService:
     from organizer.bootstrap import bootstrap
 
     return bootstrap(context.settings()).tasks()
@@ -24,16 +28,16 @@ def _owner(user: str | None) -> str:
     return user or context.settings().default_owner
 
 
-def _repeat_words(task: dict[str, Any], *, short: bool = False) -> str:
+def _repeat_words(task: TaskView, *, short: bool = False) -> str:
     """"↻ каждый понедельник" for a repeating task (in DEFAULT_LANG), else ""."""
     from organizer.wording import rule_text
 
-    if not task.get("repeat"):
+    if not task.repeat:
         return ""
     lang = context.settings().default_lang
     canon = _canon()
     return str(canon.reply("repeat_marker", lang,
-                           repeat=rule_text(canon, task["repeat"], lang, short=short)))
+                           repeat=rule_text(canon, task.repeat, lang, short=short)))
 
 
 @cache
@@ -44,19 +48,19 @@ def _canon() -> Any:
     return load_canon(context.settings().canon_path)
 
 
-def _say(outcome: Any, verb: str) -> None:
+def _say(outcome: Outcome, verb: str) -> None:
     task = outcome.task
     if task is None:
         print(verb)
         return
-    when = " ".join(x for x in (task["due_date"], task["due_time"]) if x)
-    if verb == "done" and task["status"] == "open" and task.get("repeat"):
+    when = " ".join(x for x in (task.due_date, task.due_time) if x)
+    if verb == "done" and task.status == "open" and task.repeat:
         verb, when = "done this time:", f"next {when}"  # a repeating task moved on
     suffix = f" — {when}" if when else ""
     repeat = _repeat_words(task)
     repeat = f" {repeat}" if repeat else ""
     note = " (already done before)" if outcome.duplicate else ""
-    print(f"{verb} {task['number']}. {task['title']}{suffix}{repeat} [{task['status']}]{note}")
+    print(f"{verb} {task.number}. {task.title}{suffix}{repeat} [{task.status}]{note}")
 
 
 @task_app.command("add")
@@ -86,12 +90,12 @@ def list_(all_: bool = typer.Option(False, "--all", help="Include done and cance
     with context.errors_to_exit():
         rows = _service().list(user, include_closed=all_)
         if as_json:
-            context.print_json(rows)
+            context.print_json([r.to_dict() for r in rows])
             return
-        table = [(r["owner"], r["number"], r["title"], r["status"],
-                  " ".join(x for x in (r["due_date"], r["due_time"]) if x),
+        table = [(r.owner, r.number, r.title, r.status,
+                  " ".join(x for x in (r.due_date, r.due_time) if x),
                   _repeat_words(r, short=True),
-                  "cannot hold it" if r["not_in_calendar"] else "") for r in rows]
+                  "cannot hold it" if r.not_in_calendar else "") for r in rows]
     context.print_table(None, ["owner", "#", "title", "status", "due", "repeat", "calendar"],
                         table)
 

@@ -21,6 +21,7 @@ from organizer.settings import Settings
 from organizer.store import heartbeats
 from organizer.store.backup import latest_backup
 from organizer.store.db import connect, quick_check, translate
+from organizer.store.log_facts import event_count
 from organizer.store.migrations import require_current
 from organizer.store.volume import MOUNTINFO, describe_place, mount_of, parse_mountinfo
 
@@ -56,11 +57,11 @@ def schema_facts(settings: Settings) -> dict[str, Any]:
             facts.update(current=False, error=str(exc))
         facts["quick_check"] = quick_check(conn, 5) or "ok"
         if facts.get("current") and facts["quick_check"] == "ok":
-            facts["events"] = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            facts["events"] = event_count(conn)
             now = datetime.now(UTC)
             facts["heartbeats"] = {
-                name: {"age_s": round(heartbeats.age_seconds(b["beat_at"], now), 1),
-                       "status": b["status"], "why": _why(b["detail"])}
+                name: {"age_s": round(heartbeats.age_seconds(b.beat_at, now), 1),
+                       "status": b.status, "why": _why(b.detail)}
                 for name, b in heartbeats.read_all(conn).items()
             }
     except sqlite3.Error as exc:  # a page the quick check did not reach, or a lock

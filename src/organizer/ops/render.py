@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from organizer.ops import journal
 from organizer.ops.daily import day_number
 
-GOAL = ("Цель: зафиксировать рабочий прод-контур и вести наблюдение 7–14 дней "
-        "без функциональных изменений.")
+# The journal's own fixed lines, in the language the person kept it in (beside this module).
+WORDS: dict[str, str] = json.loads(
+    (Path(__file__).with_name("journal_words.json")).read_text(encoding="utf-8"))
+GOAL = WORDS["goal"]
 # The journal's five daily lines, by check name, then the extras that go into Notes.
 DAILY_LINES = ("services", "health", "worker_logs", "bot_logs", "backup")
 INCIDENT_FIELDS = (("symptom", "Symptom"), ("impact", "Impact"),
@@ -129,13 +132,14 @@ def evidence(piece: dict[str, Any]) -> list[str]:
 
 def stable_statement(streak: int) -> str:
     """The stable marker's closing line: how many days in a row had no FAIL."""
-    return f"Система работает стабильно: {streak} дней подряд без FAIL."
+    return WORDS["stable_streak"].format(streak=streak)
 
 
 def stable(record: dict[str, Any]) -> list[str]:
-    lines = ["## PROD-V0 STABLE", "", f"Дата фиксации: {record['date']}", "", "Контур:"]
+    lines = ["## PROD-V0 STABLE", "", WORDS["fixed_on"].format(date=record["date"]), "",
+             WORDS["contour"]]
     lines += [f"- {item}" for item in record.get("contour", [])]
-    lines += ["", record.get("statement", "Система работает стабильно.")]
+    lines += ["", record.get("statement", WORDS["stable_default"])]
     return lines
 
 

@@ -14,6 +14,7 @@ from organizer.reminders import plan
 from organizer.reminders.missed import MissedOccurrences
 from organizer.reminders.notices import tell_owners
 from organizer.settings import Settings
+from organizer.store import views
 from organizer.store.commit import Decision, commit
 from organizer.telegram import SendFailed
 
@@ -22,24 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("organizer.reminders")
 BATCH = 100
-# A task is due for its reminder once due_at - the owner's lead time (else the
-# global one) has come; due_at is whole seconds, so comparing with `now + lead`
-# cut to whole seconds is exact.
-# Round robin over the owners (`turn`: a chat's 1st, 2nd, ... due reminder), so that
-# a batch reaches as many chats as it can: Telegram takes one message a second per
-# chat but about thirty a second overall.
-_DUE_SQL = """
-SELECT id, owner, number, title, due_at, tz, lang, tg_lang, lead_min FROM (
-  SELECT t.id, t.owner, t.number, t.title, t.due_at, u.tz, u.lang, u.tg_lang, u.lead_min,
-         row_number() OVER (PARTITION BY t.owner ORDER BY t.due_at, t.id) AS turn
-  FROM tasks t LEFT JOIN users u ON u.id = t.owner
-  WHERE t.status = 'open' AND t.due_at IS NOT NULL
-    AND t.due_at <= strftime('%Y-%m-%dT%H:%M:%SZ', :now,
-                             '+' || coalesce(u.lead_min, :lead) || ' minutes')
-    AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
-                    WHERE k.key = 'reminder:' || t.id || ':' || t.due_at))
-ORDER BY turn, due_at LIMIT :batch
-"""
 
 
 class Sender(Protocol):
@@ -90,29 +73,27 @@ class Reminders:
             return hold
         now = self.clock()
         settings = self.settings
-        rows = self.conn.execute(_DUE_SQL, {
-            "now": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-            "lead": settings.reminder_lead_min, "batch": BATCH}).fetchall()
+        due = views.due_reminders(self.conn, now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                                  settings.reminder_lead_min, BATCH)
         later: float | None = None  # the soonest a deferred chat may get its next message
-        for task_id, owner, number, title, due_at, tz, chosen, tg_lang, lead in rows:
-            task = {"id": task_id, "owner": owner, "number": number, "title": title,
-                    "due_at": due_at}
-            reminder = plan.decide(task, now, lead_minutes(lead, settings.reminder_lead_min),
+        for task in due:
+            reminder = plan.decide(task, now,
+                                   lead_minutes(task.lead_min, settings.reminder_lead_min),
                                    settings.reminder_max_late_min)
             if reminder is None:
                 continue
             if not reminder.skip:
-                wait = self.sender.chat_delay(int(owner))
+                wait = self.sender.chat_delay(int(task.owner))
                 if wait > 0:
                     later = wait if later is None else min(later, wait)
                     continue
                 try:
-                    self._send(task, reminder.late, tz, chosen, tg_lang, now)
+                    self._send(task, reminder.late, now)
                 except SendFailed as exc:
                     if exc.retry_after is not None:
                         self._failing(exc)
                         return exc.retry_after
-                    log.warning("reminder for task %s not sent: %s", task_id, exc)
+                    log.warning("reminder for task %s not sent: %s", task.id, exc)
                     reminder = plan.Reminder(reminder.task_id, reminder.owner, reminder.due_at,
                                              reminder.late, skip=True)
                 else:
@@ -120,16 +101,13 @@ class Reminders:
             self._record(reminder, now)
         return later or 0.0
 
-    def _send(self, task: dict[str, object], late: bool, tz: str | None, chosen: str | None,
-              tg_lang: str | None, now: datetime) -> None:
+    def _send(self, task: views.DueReminder, late: bool, now: datetime) -> None:
         settings, canon = self.settings, self.canon()
-        lang = reply_language(chosen, tg_lang, settings.default_lang)
-        message = plan.text(canon, task, lang, tz or settings.default_tz, now, late)
-        task_id = str(task["id"])
-        if not self.sender.send(int(str(task["owner"])), message,
-                                plan.keyboard(canon, task_id, lang)):
+        lang = reply_language(task.lang, task.tg_lang, settings.default_lang)
+        message = plan.text(canon, task, lang, task.tz or settings.default_tz, now, late)
+        if not self.sender.send(int(task.owner), message, plan.keyboard(canon, task.id, lang)):
             log.warning("reminder for task %s: Telegram's answer never came or was unreadable; "
-                        "counted as sent", task_id)
+                        "counted as sent", task.id)
 
     def _failing(self, exc: SendFailed) -> None:
         """The Bot API did not take a reminder: remembered for the heartbeat, logged once."""

@@ -22,17 +22,9 @@ from organizer.domain.recurrence import Series
 from organizer.domain.users import lead_minutes
 from organizer.errors import DomainError
 from organizer.settings import Settings
+from organizer.store import views
 
 log = logging.getLogger("organizer.reminders")
-# Open repeating tasks whose current occurrence may be past: a cheap superset (a task
-# with no time is compared by its date with today's UTC date); Series.missed decides.
-_PAST_SQL = """
-SELECT t.id, t.repeat, t.repeat_start, t.repeat_slot, t.due_date, t.due_time, t.tz, u.lead_min
-FROM tasks t LEFT JOIN users u ON u.id = t.owner
-WHERE t.status = 'open' AND t.repeat IS NOT NULL AND t.due_date IS NOT NULL
-  AND ((t.due_at IS NOT NULL AND t.due_at <= :now)
-       OR (t.due_at IS NULL AND t.due_date <= :today))
-"""
 
 
 class MissedOccurrences:
@@ -48,21 +40,22 @@ class MissedOccurrences:
     def step(self) -> int:
         now = self.clock()
         utc = now.astimezone(UTC)
-        rows = self.conn.execute(_PAST_SQL, {"now": utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                             "today": utc.date().isoformat()}).fetchall()
+        rows = views.repeating_past(self.conn, utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                    utc.date().isoformat())
         moved = 0
-        for task_id, rule, start, slot, due_date, due_time, tz, lead in rows:
-            if not start or not slot:
+        for task in rows:
+            if not task.repeat_start or not task.repeat_slot:
                 continue
-            lead_min = lead_minutes(lead, self.settings.reminder_lead_min)
-            series = Series(rule, start, slot, due_date, due_time, tz)
+            lead_min = lead_minutes(task.lead_min, self.settings.reminder_lead_min)
+            series = Series(task.repeat, task.repeat_start, task.repeat_slot, task.due_date,
+                            task.due_time, task.tz)
             try:
                 if series.missed(now, lead_min) is None:
                     continue
-                outcome = self.tasks.execute(AdvanceMissed(task_id, now, lead_min),
+                outcome = self.tasks.execute(AdvanceMissed(task.id, now, lead_min),
                                              meta={"via": "worker.missed"})
             except DomainError as exc:  # a rule this code cannot compute: leave the task be
-                log.warning("repeating task %s not moved on: %s", task_id, exc)
+                log.warning("repeating task %s not moved on: %s", task.id, exc)
                 continue
             moved += bool(outcome.positions)
         return moved

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from organizer.domain.users import reply_language
 from organizer.store.commit import Decision, commit
-from organizer.store.projections import unsyncable_untold
+from organizer.store.views import UnsyncableTask, unsyncable_untold
 from organizer.telegram import SendFailed
 
 if TYPE_CHECKING:
@@ -32,24 +32,24 @@ def tell_owners(conn: sqlite3.Connection, sender: Any, canon: Callable[[], Canon
                 default_lang: str, now: datetime) -> float:
     """Tell every owner not told yet; seconds to hold off when Telegram asks to wait, else 0.0."""
     for task in unsyncable_untold(conn, KEY_PREFIX):
-        told = str(task["owner"]).isdigit()  # a CLI-only owner has no chat to tell
+        told = task.owner.isdigit()  # a CLI-only owner has no chat to tell
         if told:
-            lang = reply_language(task["lang"], task["tg_lang"], default_lang)
-            text = str(canon().reply("calendar_unsyncable", lang, number=task["number"],
-                                     title=task["title"]))
+            lang = reply_language(task.lang, task.tg_lang, default_lang)
+            text = str(canon().reply("calendar_unsyncable", lang, number=task.number,
+                                     title=task.title))
             try:
-                sender.send(int(task["owner"]), text, NO_BUTTONS)
+                sender.send(int(task.owner), text, NO_BUTTONS)
             except SendFailed as exc:
                 if exc.retry_after is not None:
                     return exc.retry_after
                 log.warning("task %s: could not say it is not in the calendar: %s",
-                            task["id"], exc)
+                            task.id, exc)
         _remember(conn, task, told, now)
     return 0.0
 
 
-def _remember(conn: sqlite3.Connection, task: dict[str, Any], told: bool, now: datetime) -> None:
-    task_id = task["id"]
+def _remember(conn: sqlite3.Connection, task: UnsyncableTask, told: bool, now: datetime) -> None:
+    task_id = task.id
     commit(conn, lambda _store: Decision(f"calendar-{task_id}", 0, (), None,
                                          {"task_id": task_id, "told": told}),
-           now=lambda: now, key=f"{KEY_PREFIX}{task_id}:{task['version']}")
+           now=lambda: now, key=f"{KEY_PREFIX}{task_id}:{task.version}")

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from organizer.store.views import DueReminder
 from organizer.wording import when_text
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def parse_due(due_at: str) -> datetime:
     return datetime.fromisoformat(due_at.replace("Z", "+00:00"))
 
 
-def decide(task: dict[str, Any], now: datetime, lead_min: int,
+def decide(task: DueReminder, now: datetime, lead_min: int,
            max_late_min: int) -> Reminder | None:
     """The reminder `task` needs at `now`, or None while it is not due yet.
 
@@ -49,13 +50,13 @@ def decide(task: dict[str, Any], now: datetime, lead_min: int,
     due time (say the lead time grew after the old reminder moment had passed)
     is an ordinary heads-up, not a late one.
     """
-    due = parse_due(task["due_at"])
+    due = parse_due(task.due_at)
     if now < due - timedelta(minutes=lead_min):
         return None
     overdue = now - due
     late = overdue > LATE_GRACE
-    skip = overdue > timedelta(minutes=max_late_min) or not str(task["owner"]).isdigit()
-    return Reminder(task["id"], str(task["owner"]), task["due_at"], late, skip)
+    skip = overdue > timedelta(minutes=max_late_min) or not task.owner.isdigit()
+    return Reminder(task.id, task.owner, task.due_at, late, skip)
 
 
 def when(canon: Canon, due_at: str, tz: str, lang: str, now: datetime) -> str:
@@ -65,11 +66,11 @@ def when(canon: Canon, due_at: str, tz: str, lang: str, now: datetime) -> str:
     return when_text(canon, local.date(), local.time().replace(second=0, microsecond=0), lang, today)
 
 
-def text(canon: Canon, task: dict[str, Any], lang: str, tz: str, now: datetime,
+def text(canon: Canon, task: DueReminder, lang: str, tz: str, now: datetime,
          late: bool) -> str:
     """The reminder message for `task` in `lang`, its due time shown in `tz`."""
-    return canon.reply("reminder_late" if late else "reminder", lang, number=task["number"],
-                       title=task["title"], when=when(canon, task["due_at"], tz, lang, now))
+    return canon.reply("reminder_late" if late else "reminder", lang, number=task.number,
+                       title=task.title, when=when(canon, task.due_at, tz, lang, now))
 
 
 def snooze_label(canon: Canon, minutes: int, lang: str) -> str:

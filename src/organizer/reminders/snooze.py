@@ -30,10 +30,10 @@ def snooze(service: TaskService, task_id: str, minutes: int, now: datetime, *,
     task = service.get(task_id)
     if task is None:
         raise TaskNotFound(f"task {task_id} does not exist")
-    local = (now + timedelta(minutes=minutes + lead_min)).astimezone(ZoneInfo(task["tz"]))
+    local = (now + timedelta(minutes=minutes + lead_min)).astimezone(ZoneInfo(task.tz))
     if local.second or local.microsecond:
         local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    command = RescheduleTask(task_id, local.date(), local.time(), task["tz"],
+    command = RescheduleTask(task_id, local.date(), local.time(), task.tz,
                              source_text=f"snooze {minutes} min")
     return service.execute(command, idempotency_key=idempotency_key,
                            meta={"via": "reminder.snooze"})

@@ -7,7 +7,18 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from organizer.store.db import transaction
+
+
+class Heartbeat(msgspec.Struct, frozen=True):
+    """A daemon's last beat: when (UTC, microseconds), its status and what it said."""
+
+    daemon: str
+    beat_at: str
+    status: str
+    detail: dict[str, Any]
 
 
 def beat(conn: sqlite3.Connection, daemon: str, status: str = "ok",
@@ -22,12 +33,10 @@ def beat(conn: sqlite3.Connection, daemon: str, status: str = "ok",
         )
 
 
-def read_all(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+def read_all(conn: sqlite3.Connection) -> dict[str, Heartbeat]:
     rows = conn.execute("SELECT daemon, beat_at, status, detail FROM heartbeats").fetchall()
-    return {
-        daemon: {"beat_at": beat_at, "status": status, "detail": json.loads(detail)}
-        for daemon, beat_at, status, detail in rows
-    }
+    return {daemon: Heartbeat(daemon, beat_at, status, json.loads(detail))
+            for daemon, beat_at, status, detail in rows}
 
 
 def age_seconds(beat_at: str, now: datetime | None = None) -> float:

@@ -245,26 +245,3 @@ def checkpoint(conn: sqlite3.Connection) -> int:
         "SELECT position FROM projector_checkpoints WHERE name = ?", (CHECKPOINT,)
     ).fetchone()
     return int(row[0]) if row else 0
-
-
-def unsyncable_count(conn: sqlite3.Connection) -> int:
-    """Open or done tasks whose current version the calendar cannot hold (calendar.unsyncable)."""
-    row = conn.execute(
-        "SELECT count(*) FROM calendar_links l JOIN tasks t ON t.id = l.task_id "
-        "WHERE l.state = 'unsyncable' AND l.synced_version = t.version "
-        "AND t.status IN ('open', 'done')").fetchone()
-    return int(row[0])
-
-
-def unsyncable_untold(conn: sqlite3.Connection, key_prefix: str, limit: int = 50) -> list[Row]:
-    """Tasks the calendar cannot hold whose owner was not told yet (no `key_prefix<id>:<version>`
-    idempotency key): id, owner, number, title, version and the owner's language choices."""
-    cursor = conn.execute(
-        "SELECT t.id, t.owner, t.number, t.title, t.version, u.lang, u.tg_lang "
-        "FROM calendar_links l JOIN tasks t ON t.id = l.task_id "
-        "LEFT JOIN users u ON u.id = t.owner "
-        "WHERE l.state = 'unsyncable' AND l.synced_version = t.version "
-        "AND t.status IN ('open', 'done') AND NOT EXISTS (SELECT 1 FROM idempotency_keys k "
-        "WHERE k.key = ? || t.id || ':' || t.version) LIMIT ?", (key_prefix, limit))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]

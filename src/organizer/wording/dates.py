@@ -4,23 +4,34 @@ replies, the reminders and the lists ("today at 09:00"; the words: the canon's `
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from organizer.wording.words import HasWords, names, word
 
 
-def local_due(task: dict[str, Any], tz: str) -> tuple[date | None, time | None]:
+class Due(Protocol):
+    """What a task says about when it is due (organizer.store.views.TaskView has it)."""
+
+    @property
+    def due_date(self) -> str | None: ...
+    @property
+    def due_time(self) -> str | None: ...
+    @property
+    def due_at(self) -> str | None: ...
+
+
+def local_due(task: Due, tz: str) -> tuple[date | None, time | None]:
     """The task's due date and time as seen in zone `tz`."""
-    if task.get("due_at"):
-        instant = datetime.strptime(task["due_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    if task.due_at:
+        instant = datetime.strptime(task.due_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         try:
             local = instant.astimezone(ZoneInfo(tz))
         except OverflowError:  # the last hours of 9999 seen from east of UTC: as written
-            return date.fromisoformat(task["due_date"]), time.fromisoformat(task["due_time"])
+            return date.fromisoformat(str(task.due_date)), time.fromisoformat(str(task.due_time))
         return local.date(), local.time().replace(second=0, microsecond=0)
-    if task.get("due_date"):
-        return date.fromisoformat(task["due_date"]), None
+    if task.due_date:
+        return date.fromisoformat(task.due_date), None
     return None, None
 
 
@@ -44,8 +55,7 @@ def when_text(canon: HasWords, day: date | None, at: time | None, lang: str,
     return word(canon, "when.at", lang, day=label, time=f"{at:%H:%M}")
 
 
-def task_when(canon: HasWords, task: dict[str, Any], tz: str, lang: str,
-              now: datetime) -> str:
+def task_when(canon: HasWords, task: Due, tz: str, lang: str, now: datetime) -> str:
     """The task's due time in words, in zone `tz`, seen from `now`."""
     day, at = local_due(task, tz)
     return when_text(canon, day, at, lang, now.astimezone(ZoneInfo(tz)).date())

@@ -32,9 +32,8 @@ from organizer.domain import events as e
 from organizer.domain.users import reply_language
 from organizer.errors import CalendarError, CalendarRefused, CalendarUnavailable
 from organizer.settings import Settings
-from organizer.store import follower
+from organizer.store import follower, views
 from organizer.store.commit import Decision, advance_only, commit
-from organizer.store.projections import LINK_COLUMNS, TASK_COLUMNS
 from organizer.wording import repeat_description
 
 if TYPE_CHECKING:
@@ -241,51 +240,37 @@ class CalendarSync:
 
     def _out_of_sync(self) -> list[str]:
         cal = self.settings.google_calendar_id or ""
-        return [task["id"] for task, link, lang in self._rows(None)
-                if plan(task, link, cal, self._description(task, lang))]
+        return [row.task.id for row in views.calendar_rows(self.conn)
+                if plan(row.task, row.link, cal, self._description(row.task, self._lang(row)))]
 
-    def _rows(self, task_id: str | None) -> list[tuple[dict[str, Any], dict[str, Any] | None, str]]:
-        """(task, its link, its owner's language) for one task or all of them."""
-        t_cols = ", ".join(f"t.{c}" for c in TASK_COLUMNS)
-        l_cols = ", ".join(f"l.{c}" for c in LINK_COLUMNS)
-        where = "WHERE t.id = ?" if task_id else ""
-        cursor = self.conn.execute(
-            f"SELECT {t_cols}, {l_cols}, u.lang, u.tg_lang FROM tasks t "
-            f"LEFT JOIN calendar_links l ON l.task_id = t.id "
-            f"LEFT JOIN users u ON u.id = t.owner {where} ORDER BY t.created_at",
-            (task_id,) if task_id else ())
-        out = []
-        n, m = len(TASK_COLUMNS), len(TASK_COLUMNS) + len(LINK_COLUMNS)
-        default = self.settings.default_lang
-        for row in cursor.fetchall():
-            task = dict(zip(TASK_COLUMNS, row[:n], strict=True))
-            link = dict(zip(LINK_COLUMNS, row[n:m], strict=True)) if row[n] else None
-            out.append((task, link, reply_language(row[m], row[m + 1], default)))
-        return out
+    def _lang(self, row: views.CalendarRow) -> str:
+        """The language the task's owner reads (the event's description is in it)."""
+        return reply_language(row.lang, row.tg_lang, self.settings.default_lang)
 
-    def _description(self, task: dict[str, Any], lang: str) -> str | None:
+    def _description(self, task: views.TaskView, lang: str) -> str | None:
         """A repeating task's event description in its owner's language; None otherwise."""
-        if not task.get("repeat"):
+        if not task.repeat:
             return None
         if self._canon is None:
             from organizer.canon import load_canon
 
             loaded = load_canon(self.settings.canon_path)
             self._canon = lambda: loaded
-        return repeat_description(self._canon(), task["repeat"], lang)
+        return repeat_description(self._canon(), task.repeat, lang)
 
     # -- one task --------------------------------------------------------------
 
     def _reconcile(self, task_id: str, checkpoint: int | None = None) -> None:
         """Bring one task's event in line; commit the outcome (and the checkpoint) at once."""
         assert self.client is not None
-        rows = self._rows(task_id)
+        rows = views.calendar_rows(self.conn, task_id)
         action: Action | None = None
         owner = None
         if rows:
-            task, link, lang = rows[0]
-            owner = task["owner"]
-            action = plan(task, link, self.client.calendar_id, self._description(task, lang))
+            row = rows[0]
+            owner = row.task.owner
+            action = plan(row.task, row.link, self.client.calendar_id,
+                          self._description(row.task, self._lang(row)))
         outcome: Sequence[e.Event] = []
         if action is not None and action.kind == "unsyncable":
             outcome = [self._unsyncable(action, action.reason)]
