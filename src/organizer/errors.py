@@ -21,6 +21,7 @@
         ├── InvalidTransition
         ├── NothingToUndo
         ├── InvalidLead        a reminder lead time out of range
+        ├── InvalidDigestTime  a digest time that is no time of day
         └── InvalidRepeat      a repeat rule (RRULE) this code cannot compute
 
 Entry points catch OrganizerError and turn it into their own output:
@@ -133,6 +134,14 @@ class InvalidLead(DomainError):
     def __init__(self, problem: str, value: str) -> None:
         super().__init__(f"reminder lead time {value!r}: {problem.replace('_', ' ')}")
         self.problem = problem
+        self.value = value
+
+
+class InvalidDigestTime(DomainError):
+    """A digest time that is no time of day ("25:00", "8:75", "soon"); `value` is what was given."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"digest time {value!r}: not a time of day; e.g. 8:00")
         self.value = value
 
 

@@ -19,6 +19,7 @@ INTENTS = {
     "undo": "undo",
     "help": "help",
     "lead": "set_reminder_lead",
+    "digest": "set_digest",
     "unknown": "unknown",
 }
 
@@ -62,5 +63,7 @@ def load_cases(path: Path) -> list[Case]:
             expected["invalid_date"] = str(raw["bad"])
         if expected["intent"] == "set_reminder_lead":  # its slot; null: no (whole) amount said
             expected["lead_min"] = raw.get("min")
+        if expected["intent"] == "set_digest":  # "HH:MM", "off", or null: no time of day
+            expected["digest_at"] = raw.get("dg")
         cases.append(Case(str(raw["t"]), now, tz, expected))
     return cases

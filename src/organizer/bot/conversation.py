@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from organizer.app.tasks import TaskService
 from organizer.app.users import UserService
-from organizer.bot import agenda, preferences
+from organizer.bot import agenda, digest_setting, preferences
 from organizer.bot.chat import Incoming
 from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say
@@ -142,6 +142,8 @@ class Conversation:
             return Reply(say(canon, "undo_done", lang, what=what))
         if intent == "help":
             return Reply(say(canon, "help", lang))
+        if intent == "set_digest":  # "/digest 8:00", "присылай сводку в 8 утра"
+            return digest_setting.digest(self, msg, parsed)
         if intent == "set_reminder_lead":  # "напоминай за 30 минут": /remind 30
             return preferences.remind_in_words(self, msg, getattr(parsed, "lead_min", None),
                                                getattr(parsed, "lead_words", None))

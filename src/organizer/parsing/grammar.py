@@ -24,6 +24,7 @@ INTENTS = (
     "undo",
     "help",
     "set_reminder_lead",
+    "set_digest",
     "unknown",
 )
 SCOPES = ("overdue", "week", "tomorrow", "today", "all")

@@ -23,6 +23,11 @@ class Parsed:
     `set_reminder_lead` carries `lead_min`, the minutes before a due time the person
     wants reminders (0: right at it; None: no amount said, or one that is not a
     whole number of minutes), and `lead_words`, the amount as they wrote it.
+
+    `set_digest` carries `digest_at` ("HH:MM", the time of the morning digest),
+    `digest_off` (stop it), `digest_always` (also on an empty day) and
+    `digest_words`, the time as written (set with `digest_at` None: no time of day,
+    "25:00"); with none of them the message asks for the setting.
     """
 
     intent: str
@@ -38,6 +43,10 @@ class Parsed:
     invalid_date: str | None = None
     lead_min: int | None = None
     lead_words: str | None = None
+    digest_at: str | None = None
+    digest_off: bool = False
+    digest_always: bool = False
+    digest_words: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The object `organizer parse --json` prints (shared/DESIGN.md).
@@ -60,4 +69,6 @@ class Parsed:
             out["invalid_date"] = self.invalid_date
         if self.intent == "set_reminder_lead":
             out["lead_min"] = self.lead_min
+        if self.intent == "set_digest":
+            out["digest_at"] = "off" if self.digest_off else self.digest_at
         return out
