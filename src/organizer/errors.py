@@ -22,6 +22,7 @@
         ├── NothingToUndo
         ├── InvalidLead        a reminder lead time out of range
         ├── NoteTooLong        a note longer than a note may be
+        ├── InvalidDigestTime  a digest time that is no time of day
         └── InvalidRepeat      a repeat rule (RRULE) this code cannot compute
 
 Entry points catch OrganizerError and turn it into their own output:
@@ -145,6 +146,14 @@ class NoteTooLong(DomainError):
                          "split it into shorter notes")
         self.length = length
         self.limit = limit
+
+
+class InvalidDigestTime(DomainError):
+    """A digest time that is no time of day ("25:00", "8:75", "soon"); `value` is what was given."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"digest time {value!r}: not a time of day; e.g. 8:00")
+        self.value = value
 
 
 class InvalidRepeat(DomainError):

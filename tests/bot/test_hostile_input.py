@@ -70,8 +70,10 @@ async def test_tz_that_is_no_zone_gets_one_reply(running_bot: RunningBot, canon:
         "tz_set", "ru", tz="Europe/Berlin")
 
 
-async def test_tz_alone_gets_the_example(running_bot: RunningBot, canon: Canon) -> None:
-    assert await text_of(running_bot, "/tz") == canon.reply("tz_invalid", "ru", tz="")
+async def test_tz_alone_says_the_zone_and_the_example(running_bot: RunningBot,
+                                                     canon: Canon) -> None:
+    assert await text_of(running_bot, "/tz") == canon.reply("tz_current", "ru",
+                                                            tz="Europe/Moscow")
 
 
 async def test_the_reply_and_the_task_keep_what_was_written(running_bot: RunningBot,

@@ -23,6 +23,7 @@ INTENTS = {
     "show": "show_task",
     "history": "task_history",
     "rename": "rename_task",
+    "digest": "set_digest",
     "unknown": "unknown",
 }
 
@@ -68,5 +69,7 @@ def load_cases(path: Path) -> list[Case]:
             expected["lead_min"] = raw.get("min")
         if expected["intent"] == "note_task":  # its slot: the note as written
             expected["text"] = raw.get("text")
+        if expected["intent"] == "set_digest":  # "HH:MM", "off", or null: no time of day
+            expected["digest_at"] = raw.get("dg")
         cases.append(Case(str(raw["t"]), now, tz, expected))
     return cases

@@ -174,3 +174,31 @@ def test_without_a_token_run_says_once_that_the_bot_is_off(env: dict[str, str],
     assert said.count("bot is off: TELEGRAM_BOT_TOKEN is not set") == 1, said
     assert said.count("reminders are off: TELEGRAM_BOT_TOKEN is not set") == 1, said
     assert "organizer run: api, worker started" in said
+
+
+def test_digest_set_by_message_arrives_once_at_its_minute(
+    organizer_run: subprocess.Popen[bytes], tg: FakeTelegram, tmp_path: Path,
+    run_env: dict[str, str],
+) -> None:
+    """`/digest HH:MM` for the next minute, a task today: the worker of the same `organizer
+    run` sends the day's digest at that minute, once."""
+    canon = load_canon(Path(run_env["CANON_PATH"]))
+    tg.add_text(ALICE, "сегодня купить хлеб")  # today's, or overdue past midnight: listed
+    tg.wait_sent(1, timeout=10)
+    at = wall_local().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    tg.add_text(ALICE, f"/digest {at:%H:%M}")
+    tg.wait_sent(2, timeout=10)
+    assert tg.sent[1]["text"] == canon.reply("digest_set", "ru", at=f"{at:%H:%M}", always="")
+
+    def digests() -> list[dict[str, Any]]:
+        head = canon.reply("digest", "ru", body="").rstrip("\n")
+        return [m for m in tg.sent if m["text"].startswith(head)]
+
+    try:
+        [digest] = tg.wait_for(digests, timeout=90)
+    except TimeoutError:
+        raise AssertionError(logs(organizer_run, tmp_path)) from None
+    assert digest["chat"]["id"] == ALICE and "купить хлеб" in digest["text"]
+    assert wall_local() >= at
+    time.sleep(3)  # a second one would come now
+    assert len(digests()) == 1

@@ -191,21 +191,22 @@ def bot(beats: dict[str, heartbeats.Heartbeat], now: datetime, settings: Setting
 
 
 def worker(beats: dict[str, heartbeats.Heartbeat], now: datetime, settings: Settings) -> Check:
-    """The worker's liveness, and then its loops: reminders the Bot API does not take are
-    `degraded`, `fail` after TG_RECEIVE_STALE_SEC; calendar calls failing that long are
+    """The worker's liveness, and then its loops: reminders or digests the Bot API does not
+    take are `degraded`, `fail` after TG_RECEIVE_STALE_SEC; calendar calls failing that long are
     `degraded` (the calendar check says more). Back to ok with the first good send."""
     alive = heartbeat(beats, "worker", now)
     if alive.status != OK:
         return alive
     detail = beats["worker"].detail
-    since = detail.get("reminders_undeliverable_since")
-    if since:
-        failing = max(0.0, (now - _parse(since)).total_seconds())
-        status = FAIL if failing > settings.tg_receive_stale_sec else DEGRADED_STATUS
-        shown = f"{failing:.0f} s" if failing < 600 else _age(failing)
-        return Check(status, f"reminders undeliverable for {shown}: "
-                     f"{detail.get('reminders_error') or 'Telegram is failing'}",
-                     {**alive.detail, "reminders_failing_s": round(failing)})
+    for loop in ("reminders", "digest"):  # the two loops that send to Telegram
+        since = detail.get(f"{loop}_undeliverable_since")
+        if since:
+            failing = max(0.0, (now - _parse(since)).total_seconds())
+            status = FAIL if failing > settings.tg_receive_stale_sec else DEGRADED_STATUS
+            shown = f"{failing:.0f} s" if failing < 600 else _age(failing)
+            return Check(status, f"{loop} undeliverable for {shown}: "
+                         f"{detail.get(f'{loop}_error') or 'Telegram is failing'}",
+                         {**alive.detail, f"{loop}_failing_s": round(failing)})
     since = detail.get("calendar_failing_since")
     if since:
         failing = max(0.0, (now - _parse(since)).total_seconds())

@@ -1,5 +1,5 @@
-"""Per-user settings (time zone, language, reminder lead time, Telegram's language code) as
-events on stream `user-<id>`, read from `users`.
+"""Per-user settings (time zone, language, reminder lead time, digest time, Telegram's
+language code) as events on stream `user-<id>`, read from `users`.
 
 A setting is a state change like any other: it is appended as an event and
 folded into the `users` projection in the same transaction, so a rebuild
@@ -85,6 +85,14 @@ class UserService:
                  meta: dict[str, Any] | None = None) -> UserSettings:
         """Remind `minutes` before each due time; InvalidLead outside 0..MAX_LEAD_MIN."""
         events = rules.decide_lead(user_id, minutes)
+        return self._append(user_id, lambda _: events, idempotency_key, meta)
+
+    def set_digest(self, user_id: str, at: str | None, always: bool = False, *,
+                   idempotency_key: str | None = None,
+                   meta: dict[str, Any] | None = None) -> UserSettings:
+        """The morning digest at `at` ("HH:MM" in the person's zone), or off (None);
+        InvalidDigestTime for no time of day."""
+        events = rules.decide_digest(user_id, at, always)
         return self._append(user_id, lambda _: events, idempotency_key, meta)
 
     def note_telegram_lang(self, user_id: str, language_code: str | None, *,

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from organizer.app.tasks import TaskService
 from organizer.app.users import UserService
-from organizer.bot import preferences, task_notes
+from organizer.bot import agenda, digest_setting, preferences, task_notes
 from organizer.bot.chat import Incoming
 from organizer.bot.keyboards import task_buttons
 from organizer.bot.replies import Reply, say
@@ -26,13 +26,10 @@ from organizer.domain.users import lead_minutes, reply_language
 from organizer.errors import AmbiguousRef, DomainError, NothingToUndo, TaskNotFound
 from organizer.settings import Settings
 from organizer.store.views import TaskView
-from organizer.wording import local_due, rule_text, task_when, when_text
+from organizer.wording import rule_text, task_when, when_text
 
 if TYPE_CHECKING:
     from organizer.canon import Canon
-
-_SCOPES = ("today", "tomorrow", "week", "overdue", "all")
-
 
 class Conversation:
     """Turns a person's text into commands and replies, on one connection."""
@@ -147,6 +144,8 @@ class Conversation:
             return Reply(say(canon, "help", lang))
         if intent in task_notes.INTENTS:  # notes, one task shown, its history, a new title
             return task_notes.act(self, parsed, msg, tz, lang, now)
+        if intent == "set_digest":  # "/digest 8:00", "присылай сводку в 8 утра"
+            return digest_setting.digest(self, msg, parsed)
         if intent == "set_reminder_lead":  # "напоминай за 30 минут": /remind 30
             return preferences.remind_in_words(self, msg, getattr(parsed, "lead_min", None),
                                                getattr(parsed, "lead_words", None))
@@ -200,41 +199,8 @@ class Conversation:
         return Reply(text, task_buttons(canon, task, lang))
 
     def listing(self, owner: str, scope: str, tz: str, lang: str, now: datetime) -> Reply:
-        canon = self.canon()
-        scope = scope if scope in _SCOPES else "all"
-        today = now.astimezone(ZoneInfo(tz)).date()
-        rows = [t for t in self.tasks.list(owner) if _in_scope(t, scope, tz, today, now)]
-        if not rows:
-            return Reply(say(canon, "list_empty", lang))
-        lines = [say(canon, f"list_header.{scope}", lang, count=len(rows))]
-        for task in rows:
-            when = task_when(canon, task, tz, lang, now)
-            if task.repeat:
-                mark = say(canon, "repeat_marker", lang,
-                           repeat=rule_text(canon, task.repeat, lang, short=True))
-                when = f"{when} {mark}".strip()
-            if task.not_in_calendar:
-                when = f"{when} {say(canon, 'calendar_unsyncable_marker', lang)}".strip()
-            lines.append(say(canon, "list_item", lang, number=task.number,
-                             title=task.title, when=when).rstrip())
-        return Reply("\n".join(lines))
-
-
-def _in_scope(task: TaskView, scope: str, tz: str, today: date, now: datetime) -> bool:
-    day, at = local_due(task, tz)
-    if scope == "all":
-        return True
-    if day is None:
-        return False
-    if scope == "today":
-        return day == today
-    if scope == "tomorrow":
-        return day == today + timedelta(days=1)
-    if scope == "week":
-        return today <= day < today + timedelta(days=7)
-    if task.due_at:  # overdue
-        return task.due_at < now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return day < today
+        """The owner's open tasks in `scope`, grouped by day, first page (organizer.bot.agenda)."""
+        return agenda.listing(self.tasks, self.canon(), owner, scope, tz, lang, now)
 
 
 def _alternative(parsed: Any) -> tuple[date, time | None] | None:

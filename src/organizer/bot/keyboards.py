@@ -1,8 +1,9 @@
 """Inline buttons under a task's reply, and what pressing one does.
 
 Callback data (≤ 64 bytes): `done:<task id>`, `cancel:<task id>`,
-`alt:<task id>:<YYYYMMDD>[<HHMM>]` (the other reading of an ambiguous time), and
-from the worker's reminders `snooze:<task id>:<minutes>` (organizer.reminders).
+`alt:<task id>:<YYYYMMDD>[<HHMM>]` (the other reading of an ambiguous time),
+from the worker's reminders `snooze:<task id>:<minutes>` (organizer.reminders), and
+under a long list `page:<scope>:<n>` (organizer.bot.agenda).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec.structs import replace
 
+from organizer.bot.agenda import on_page, parse_page
 from organizer.bot.replies import Button, Reply, refusal, say
 from organizer.store.views import TaskView
 from organizer.wording import task_when
@@ -90,6 +92,9 @@ def on_press(conv: Chat, key: str, user_id: int, data: str,
     from organizer.domain import commands as c
     from organizer.errors import DomainError
 
+    page = parse_page(data)
+    if page is not None:
+        return on_page(conv, user_id, page, tg_lang)
     tz, lang = conv.profile(user_id, tg_lang)
     canon, now = conv.canon(), conv.clock()
     press = parse_press(data)

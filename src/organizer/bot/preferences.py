@@ -1,6 +1,6 @@
-"""The settings commands: /tz, /lang (ru, en, auto) and /remind, each a user event through
-UserService, and the reminder setting said in words ("напоминай за 30 минут"), which takes
-/remind's path.
+"""The settings commands: /tz (alone: the zone now), /lang (ru, en, auto) and /remind, each
+a user event through UserService, and the reminder setting said in words ("напоминай за 30
+минут"), which takes /remind's path.
 
 Like the conversation, synchronous and free of Telegram types (the handlers run
 these in the bot's database thread); the update's idempotency key makes a
@@ -26,8 +26,11 @@ SHOWN_CHARS = 40
 
 
 def set_tz(conv: Chat, msg: Incoming, name: str) -> Reply:
-    """`/tz Europe/Berlin`."""
-    _, lang = conv.profile(msg.user_id, msg.tg_lang)
+    """`/tz Europe/Berlin`; `/tz` alone: the zone now (the person's, else DEFAULT_TZ) and
+    how to change it."""
+    tz, lang = conv.profile(msg.user_id, msg.tg_lang)
+    if not name.strip():
+        return Reply(say(conv.canon(), "tz_current", lang, tz=tz))
     try:
         found = conv.users.set_tz(str(msg.user_id), name, idempotency_key=msg.key,
                                   meta=conv.meta(msg))

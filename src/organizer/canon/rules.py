@@ -18,7 +18,8 @@ SCOPES = ("today", "tomorrow", "week", "overdue", "all")
 REQUIRED_REPLIES = (
     "task_created", "task_created_no_time", "task_done", "task_cancelled", "task_rescheduled",
     "task_reopened", "undo_done", "nothing_to_undo", *(f"list_header.{s}" for s in SCOPES),
-    "list_empty", "list_item", "help", "start_allowed", "start_denied", "not_found",
+    "list_empty", "list_item", "list_item_no_time", "list_page", "note_marker",
+    "tz_current", "help", "start_allowed", "start_denied", "not_found",
     "ambiguous", "unknown", "asr_unavailable", "voice_recognised", "reminder", "tz_set",
     "tz_invalid", "error", "reminder_late", "reminder_snoozed", "button_done",
     "button_snooze_min", "button_snooze_hours", "remind_set", "remind_current",

@@ -83,12 +83,17 @@ def add(text: str = typer.Argument(..., help="What to do, with an optional date 
 def list_(all_: bool = typer.Option(False, "--all", help="Include done and cancelled tasks."),
           as_json: bool = typer.Option(False, "--json", help="Print JSON."),
           user: str | None = typer.Option(None, "--user", help="Only this owner's tasks.")) -> None:
-    """List open tasks (all owners unless --user).
+    """List open tasks (all owners unless --user), each owner's in the order of the bot's
+    lists: overdue first, then by due time (DEFAULT_TZ), tasks without a date last.
 
     Example: organizer task list --all --json
     """
+    from organizer.app.agenda import in_agenda_order
+
     with context.errors_to_exit():
-        rows = _service().list(user, include_closed=all_)
+        service = _service()
+        rows = in_agenda_order(service.list(user, include_closed=all_),
+                               context.settings().default_tz, service.clock())
         if as_json:
             context.print_json([r.to_dict() for r in rows])
             return

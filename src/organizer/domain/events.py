@@ -230,6 +230,24 @@ class UserTelegramLangSeen(UserChange, frozen=True, tag="user.tg_lang_seen"):
     language_code: str
 
 
+class UserDigestSet(UserChange, frozen=True, tag="user.digest_set"):
+    """The person chose when the morning digest comes: `at` "HH:MM" local to their zone, or
+    None (off); `always`: also on a day with nothing to show."""
+
+    user_id: str
+    at: str | None
+    always: bool = False
+
+
+class DigestSent(Event, frozen=True, tag="digest.sent"):
+    """The day's digest went to the person (`skipped`: a day with nothing to show, not sent);
+    `day` is the date local to their zone."""
+
+    user_id: str
+    day: str
+    skipped: bool = False
+
+
 def _leaves(base: type[Event]) -> tuple[type[Event], ...]:
     """The stored event classes under `base` (those no other class extends), in definition order."""
     found: list[type[Event]] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from organizer.domain import events as e
-from organizer.errors import InvalidLead
+from organizer.errors import InvalidDigestTime, InvalidLead
 
 LANGS = ("ru", "en")
 AUTO = "auto"  # /lang auto: no choice; follow the Telegram app's language
@@ -86,3 +86,31 @@ def decide_telegram_lang(user_id: str, recorded: str | None, code: str | None) -
     if code is None or code == recorded:
         return []
     return [e.UserTelegramLangSeen(user_id=user_id, language_code=code)]
+
+
+# "8", "8:00", "08.30", "7-30", "730" is not a time (too easily a typo): hours and optional minutes.
+_DIGEST_TIME = re.compile(r"^(\d{1,2})(?:[:.\-h](\d{2}))?$")
+
+
+def digest_time(hour: int, minute: int, said: str) -> str:
+    """"HH:MM" for a time of day, else InvalidDigestTime naming it as `said`."""
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise InvalidDigestTime(said)
+    return f"{hour:02d}:{minute:02d}"
+
+
+def read_digest_time(text: str) -> str:
+    """`/digest 8:00`'s argument as "HH:MM" ("8", "8:00", "08.30", "7h30"); InvalidDigestTime
+    for anything else ("25:00", "8:75", "soon")."""
+    found = _DIGEST_TIME.match(text.strip().lower())
+    if found is None:
+        raise InvalidDigestTime(text.strip())
+    return digest_time(int(found.group(1)), int(found.group(2) or 0), text.strip())
+
+
+def decide_digest(user_id: str, at: str | None, always: bool) -> list[e.Event]:
+    """Set the digest time ("HH:MM", checked again here) or turn it off (None)."""
+    if at is not None:
+        hour, _, minute = at.partition(":")
+        at = digest_time(int(hour), int(minute or 0), at)
+    return [e.UserDigestSet(user_id=user_id, at=at, always=always and at is not None)]

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Protocol, TypedDict
 from zoneinfo import ZoneInfo
 
+from organizer.domain.users import read_digest_time
+from organizer.errors import InvalidDigestTime
 from organizer.parsing.extract import find_pieces
 from organizer.parsing.grammar import Grammar, group_span
 from organizer.parsing.intents import Detected, detect, original_span, scope_of
@@ -86,6 +88,8 @@ def parse_local(text: str, now: datetime, grammar: Grammar, *,
         return _task(message, now, grammar, lang)
     if intent == "set_reminder_lead":
         return _reminder_lead(message, match, grammar, lang)
+    if intent == "set_digest" and match is not None:
+        return _digest(match, now, grammar, lang)
     return Parsed(intent, lang=lang)
 
 
@@ -192,6 +196,30 @@ def _reminder_lead(
     if match is not None and group_span(match, "zero") is not None:
         return Parsed("set_reminder_lead", lang=lang, lead_min=0)
     return Parsed("set_reminder_lead", lang=lang)
+
+
+def _digest(match: re.Match[str], now: datetime, grammar: Grammar, lang: str) -> Parsed:
+    """The digest setting: a time of day (group `at`, read like a task's time; None when the
+    words are no time, "25:00"), off, also on empty days (`always`), or just a question."""
+    off = any(group_span(match, name) is not None for name in ("off", "off2"))
+    always = any(group_span(match, name) is not None for name in ("always", "always_first"))
+    span = group_span(match, "at") or group_span(match, "bad")
+    if span is None:
+        return Parsed("set_digest", lang=lang, digest_off=off)
+    said = match.string[span[0] : span[1]].strip()
+    at = None
+    if group_span(match, "at") is not None:
+        when = resolve(find_pieces(said, grammar.time), now, grammar.time)
+        at = when.due_time.strftime("%H:%M") if when.due_time else _clock(said)
+    return Parsed("set_digest", lang=lang, digest_at=at, digest_always=always, digest_words=said)
+
+
+def _clock(said: str) -> str | None:
+    """"8", "08.30" as "HH:MM" (the time vocabulary wants "в 8"); None for no time of day."""
+    try:
+        return read_digest_time(said)
+    except InvalidDigestTime:
+        return None
 
 
 def _reschedule(

@@ -28,6 +28,7 @@ INTENTS = (
     "show_task",
     "task_history",
     "rename_task",
+    "set_digest",
     "unknown",
 )
 # Intents whose free text may run past `normalise.max_command_chars` (a note up to 4,000

@@ -25,6 +25,10 @@ class Parsed:
     whole number of minutes), and `lead_words`, the amount as they wrote it.
 
     `note_task` carries `text`, the note as written; `rename_task` the new title in `title`.
+    `set_digest` carries `digest_at` ("HH:MM", the time of the morning digest),
+    `digest_off` (stop it), `digest_always` (also on an empty day) and
+    `digest_words`, the time as written (set with `digest_at` None: no time of day,
+    "25:00"); with none of them the message asks for the setting.
     """
 
     intent: str
@@ -41,6 +45,10 @@ class Parsed:
     lead_min: int | None = None
     lead_words: str | None = None
     text: str | None = None  # note_task: the note as written
+    digest_at: str | None = None
+    digest_off: bool = False
+    digest_always: bool = False
+    digest_words: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The object `organizer parse --json` prints (shared/DESIGN.md).
@@ -65,4 +73,6 @@ class Parsed:
             out["lead_min"] = self.lead_min
         if self.intent == "note_task":
             out["text"] = self.text
+        if self.intent == "set_digest":
+            out["digest_at"] = "off" if self.digest_off else self.digest_at
         return out

@@ -31,7 +31,8 @@ LINK_COLUMNS = (
     "task_id", "calendar_event_id", "ical_uid", "generation", "state", "last_error", "updated_at",
     "synced_version",
 )
-USER_COLUMNS = ("id", "tz", "lang", "updated_at", "version", "lead_min", "tg_lang")
+USER_COLUMNS = ("id", "tz", "lang", "updated_at", "version", "lead_min", "tg_lang", "digest_at",
+                "digest_always", "digest_since")
 PROJECTIONS = {"tasks": ("id", TASK_COLUMNS), "calendar_links": ("task_id", LINK_COLUMNS),
                "users": ("id", USER_COLUMNS)}
 CHECKPOINT = "projections"
@@ -93,7 +94,8 @@ def apply_link(row: Row | None, event: e.Event, at: str) -> Row | None:
 
 def apply_user(row: Row | None, event: e.Event, at: str) -> Row | None:
     base: Row = row or {"id": getattr(event, "user_id", ""), "tz": None, "lang": None,
-                        "updated_at": at, "version": 0, "lead_min": None, "tg_lang": None}
+                        "updated_at": at, "version": 0, "lead_min": None, "tg_lang": None,
+                        "digest_at": None, "digest_always": 0, "digest_since": None}
     base = {**base, "updated_at": at, "version": base["version"] + 1}
     if isinstance(event, e.UserTzSet):
         base["tz"] = event.tz
@@ -105,6 +107,10 @@ def apply_user(row: Row | None, event: e.Event, at: str) -> Row | None:
         base["lead_min"] = event.minutes
     elif isinstance(event, e.UserTelegramLangSeen):
         base["tg_lang"] = event.language_code
+    elif isinstance(event, e.UserDigestSet):
+        base["digest_at"] = event.at
+        base["digest_always"] = int(event.always)
+        base["digest_since"] = at
     return base
 
 

@@ -76,6 +76,8 @@ class UserSettings:
     lang: str | None  # chosen with /lang; None: never chosen, or given up with /lang auto
     lead_min: int | None = None  # chosen with /remind; None: REMINDER_LEAD_MIN
     tg_lang: str | None = None  # Telegram's language_code, as last recorded
+    digest_at: str | None = None  # "HH:MM" in the person's zone; None: no digest (the default)
+    digest_always: bool = False  # the digest also on a day with nothing to show
 
 
 class DueReminder(msgspec.Struct, frozen=True):
@@ -204,9 +206,12 @@ def task_counts(conn: sqlite3.Connection) -> dict[str, int]:
 # -- users ------------------------------------------------------------------------
 
 def user_settings(conn: sqlite3.Connection, user_id: str) -> UserSettings:
-    row = conn.execute("SELECT tz, lang, lead_min, tg_lang FROM users WHERE id = ?",
-                       (user_id,)).fetchone()
-    return UserSettings(user_id, *row) if row else UserSettings(user_id, None, None)
+    row = conn.execute("SELECT tz, lang, lead_min, tg_lang, digest_at, digest_always "
+                       "FROM users WHERE id = ?", (user_id,)).fetchone()
+    if not row:
+        return UserSettings(user_id, None, None)
+    tz, lang, lead_min, tg_lang, digest_at, always = row
+    return UserSettings(user_id, tz, lang, lead_min, tg_lang, digest_at, bool(always))
 
 
 # -- the worker's questions ----------------------------------------------------------

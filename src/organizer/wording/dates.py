@@ -24,7 +24,7 @@ class Due(Protocol):
 def local_due(task: Due, tz: str) -> tuple[date | None, time | None]:
     """The task's due date and time as seen in zone `tz`."""
     if task.due_at:
-        instant = datetime.strptime(task.due_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        instant = datetime.fromisoformat(task.due_at).replace(tzinfo=UTC)  # "...Z"
         try:
             local = instant.astimezone(ZoneInfo(tz))
         except OverflowError:  # the last hours of 9999 seen from east of UTC: as written

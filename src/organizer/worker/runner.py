@@ -1,4 +1,4 @@
-"""Wiring the worker: calendar, reminder and daily-check threads and a heartbeat, one stop flag.
+"""Wiring the worker: calendar, reminder, digest and daily-check threads, a heartbeat, one stop.
 
 Each thread has its own connection and its own change notifier, so a slow
 calendar never delays a reminder. A failure inside a loop is logged once per
@@ -45,8 +45,11 @@ class Worker:
         self.sender = sender
         self.calendar: CalendarSync | None = None
         self.reminders: Any = None
+        self.digests: Any = None
         self.canon: Any = None  # the LiveCanon the loops share, made by the first to need it
         self._canon_lock = threading.Lock()
+        self._own_sender: Any = None  # the one BotSender made here, when none was given
+        self._sender_lock = threading.Lock()
         self.daily: Any = None  # the scheduled daily check, when OPS_DAILY_CHECK_AT is set
         self.reminders_off = self._reminders_off_reason()
 
@@ -67,6 +70,8 @@ class Worker:
             threads.append(threading.Thread(target=self._guard,
                                             args=(self._reminder_loop, stop),
                                             name="worker-reminders", daemon=True))
+            threads.append(threading.Thread(target=self._guard, args=(self._digest_loop, stop),
+                                            name="worker-digest", daemon=True))
         if self.settings.ops_daily_check_at:
             from organizer.worker.daily_check import DailyCheck
 
@@ -84,6 +89,8 @@ class Worker:
         finally:
             for thread in threads:
                 thread.join(timeout=max(0.0, 8.0 - 0.5))
+            if self._own_sender is not None:
+                self._own_sender.close()
             conn.close()
 
     def status(self) -> dict[str, Any]:
@@ -96,6 +103,12 @@ class Worker:
         if since is not None:  # read by /health's worker check (organizer.api.checks.worker)
             detail["reminders_undeliverable_since"] = _stamp(since)
             detail["reminders_error"] = self.reminders.last_error
+        detail["digest"] = (f"off: {self.reminders_off}" if self.reminders_off
+                            else getattr(self.digests, "last", "starting"))
+        since = getattr(self.digests, "undeliverable_since", None)
+        if since is not None:  # read by /health's worker check, like the reminders'
+            detail["digest_undeliverable_since"] = _stamp(since)
+            detail["digest_error"] = self.digests.last_error
         if self.daily is not None:
             detail["daily_check"] = self.daily.last
         return detail
@@ -148,6 +161,16 @@ class Worker:
                 self.canon.watch_in_thread(stop)
             return self.canon
 
+    def _shared_sender(self) -> Any:
+        """The one sender reminders and digests share, so that their messages together keep
+        within Telegram's limits (one pacer); made by the first loop to need it."""
+        with self._sender_lock:
+            if self.sender is not None:
+                return self.sender
+            if self._own_sender is None:
+                self._own_sender = bootstrap(self.settings).telegram_sender()
+            return self._own_sender
+
     def _missed_loop(self, stop: threading.Event) -> None:
         """Without reminders: move repeating tasks past missed occurrences all the same."""
         from organizer.reminders.missed import MissedOccurrences
@@ -164,24 +187,31 @@ class Worker:
     def _reminder_loop(self, stop: threading.Event) -> None:
         from organizer.reminders.loop import Reminders
 
-        services = bootstrap(self.settings)
+        self._sending_loop(stop, Reminders, "reminders")
+
+    def _digest_loop(self, stop: threading.Event) -> None:
+        """The morning digests, beside the reminders and through the same sender."""
+        from organizer.digest.loop import Digests
+
+        self._sending_loop(stop, Digests, "digests")
+
+    def _sending_loop(self, stop: threading.Event, make: Any, name: str) -> None:
+        """Run a loop that sends to Telegram (`make(settings, conn, sender, clock=, canon=)`,
+        kept as `self.<name>` for the heartbeat) on its own connection until `stop`."""
         canon = self._live_canon(stop)
+        sender = self._shared_sender()
         conn = connect(self.settings.db_path)
         notifier = ChangeNotifier(self.settings.db_path, stop)
-        sender = self.sender
-        if sender is None:
-            sender = services.telegram_sender()
         try:
-            self.reminders = Reminders(self.settings, conn, sender, clock=self.clock,
-                                       canon=lambda: canon.current)
+            loop = make(self.settings, conn, sender, clock=self.clock,
+                        canon=lambda: canon.current)
+            setattr(self, name, loop)
             while not stop.is_set():
-                hold = self.reminders.step()
+                hold = loop.step()
                 if hold:
                     stop.wait(hold)
                 else:
                     notifier.wait(IDLE_WAIT_S)
         finally:
-            if sender is not self.sender:
-                sender.close()
             notifier.close()
             conn.close()
