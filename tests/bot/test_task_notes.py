@@ -130,3 +130,13 @@ async def test_a_dictated_note_says_it_came_by_voice(running_bot: RunningBot,
     assert notes(running_bot, 1) == ["две пачки"]
     told = await running_bot.say(ALICE, "история 1")
     assert told["text"].endswith(" — заметка: две пачки (голосом)")
+
+
+async def test_a_list_marks_the_tasks_that_have_notes(running_bot: RunningBot) -> None:
+    await running_bot.say(ALICE, "08.12.2030 в 10 к врачу")
+    await running_bot.say(ALICE, "08.12.2030 в 12 купить хлеб")
+    await running_bot.say(ALICE, "заметка к 1: код домофона 45К")
+    listed = (await running_bot.say(ALICE, "список"))["text"]
+    doctor, bread = (next(line for line in listed.splitlines() if title in line)
+                     for title in ("к врачу", "купить хлеб"))
+    assert "📝" in doctor and "📝" not in bread, listed

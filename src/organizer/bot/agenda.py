@@ -52,7 +52,9 @@ def listing(tasks: TaskService, canon: Canon, owner: str, scope: str, tz: str, l
     the line's text), so only the lines of the page shown are put into words."""
     scope = scope if scope in SCOPES else "all"
     today = now.astimezone(ZoneInfo(tz)).date()
-    lines = [ln for ln in lines_of(tasks.list(owner), tz) if in_scope(ln, scope, today, now)]
+    open_tasks = tasks.list(owner)
+    noted = tasks.note_counts([task.id for task in open_tasks])
+    lines = [ln for ln in lines_of(open_tasks, tz, noted) if in_scope(ln, scope, today, now)]
     if not lines:
         return Reply(say(canon, "list_empty", lang))
     words = AgendaWords(canon, lang, today)

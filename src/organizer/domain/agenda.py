@@ -25,7 +25,7 @@ class AgendaLine:
     at: time | None
     due_at: str | None        # the instant, "YYYY-MM-DDTHH:MM:SSZ", when the task has a time
     repeat: str | None = None  # the rule (RRULE) of a repeating task: the ↻ mark
-    has_note: bool = False     # the 📝 mark; tasks carry no notes yet, so always False for now
+    has_note: bool = False     # the 📝 mark: the task has notes
     not_in_calendar: bool = False
 
 
