@@ -8,13 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from organizer.parsing.grammar import Grammar
-
-
-class _KeepMissing(dict[str, Any]):
-    """format_map values where a placeholder nobody passed stays visible as {name}."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+from organizer.templates import entry, fill
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,15 +30,9 @@ class Canon:
         is left as `{name}` rather than failing a reply. An unknown key raises
         KeyError naming it.
         """
-        node: Any = self.data["replies"]
-        for part in key.split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                raise KeyError(f"no reply template {key!r} in canon {self.version}")
-            node = node[part]
-        if not isinstance(node, Mapping) or "ru" not in node:
-            raise KeyError(f"{key!r} in canon {self.version} is a group, not a template")
-        template = node.get(lang) or node["ru"]
-        return str(template).format_map(_KeepMissing(values))
+        template = entry(self.data["replies"], key, lang, what="reply template",
+                         where=f" in canon {self.version}")
+        return fill(template, values)
 
     def describe(self) -> dict[str, str]:
         """What /health and `canon check` show about this canon."""

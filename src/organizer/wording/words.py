@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from organizer.templates import entry, fill
+
 
 class HasWords(Protocol):
     """A loaded canon (organizer.canon.Canon): its data holds the `words` section."""
@@ -19,27 +21,13 @@ class HasReplies(HasWords, Protocol):
     def reply(self, key: str, lang: str = "ru", **values: Any) -> str: ...
 
 
-class _KeepMissing(dict[str, Any]):
-    """A placeholder nobody passed stays visible as {name} rather than failing a reply."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _entry(canon: HasWords, key: str, lang: str) -> Any:
-    node: Any = canon.data["words"]
-    for part in key.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            raise KeyError(f"no words {key!r} in the canon")
-        node = node[part]
-    if not isinstance(node, Mapping) or "ru" not in node:
-        raise KeyError(f"words {key!r} in the canon are a group, not an entry")
-    return node.get(lang) or node["ru"]
+    return entry(canon.data["words"], key, lang, what="words", where=" in the canon")
 
 
 def word(canon: HasWords, key: str, lang: str, **values: Any) -> str:
     """The template `key` ("when.today", "rule.on_days") in `lang`, filled with `values`."""
-    return str(_entry(canon, key, lang)).format_map(_KeepMissing(values))
+    return fill(_entry(canon, key, lang), values)
 
 
 def names(canon: HasWords, key: str, lang: str) -> Sequence[str]:
@@ -65,4 +53,4 @@ def plural(canon: HasWords, key: str, lang: str, n: int, **values: Any) -> str:
     """
     forms = _entry(canon, key, lang)
     form = forms[min(plural_index(n, lang), len(forms) - 1)]
-    return str(form).format_map(_KeepMissing({"n": n, **values}))
+    return fill(form, {"n": n, **values})
