@@ -11,8 +11,6 @@ and the seconds from the digest minute to the last digest (target <= 60).
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from bench.worker_run import run_worker_until_sent
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "123456789:AAbench-digest-token-0123456789abc"
@@ -68,24 +68,10 @@ def run(quick: bool) -> dict[str, Any]:
         users.set_digest(owner, at.strftime("%H:%M"))
         tasks.execute(AddTask(owner, f"дело {n}", at.date(), None, "Europe/Moscow"))
     conn.close()
-    log = (work / "worker.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "organizer", "worker"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, cwd=work)
-    try:
-        deadline = time.monotonic() + 150 + people / 10
-        while len(server.send_limits.accepted) < people:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"only {len(server.send_limits.accepted)} of {people} "
-                                   f"digests sent; see {work / 'worker.log'}")
-            time.sleep(0.05)
-        time.sleep(2.0)  # anything sent twice would come now
-        # the server's perf_counter clock, placed on the wall clock
-        offset = time.time() - time.perf_counter()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(15)
-        log.close()
-        server.stop()
+    run_worker_until_sent(env, work, server, people, "digests", 150 + people / 10,
+                          settle_s=2.0)  # anything sent twice would come in those 2 s
+    # the server's perf_counter clock, placed on the wall clock
+    offset = time.time() - time.perf_counter()
     accepted = sorted(server.send_limits.accepted)
     rate = (len(accepted) - 1) / (accepted[-1] - accepted[0])
     last_s = accepted[-1] + offset - due.timestamp()

@@ -10,16 +10,15 @@ ratio of Telegram's 30/s (target >= 0.9), the 429s the server gave for flooding
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from bench.worker_run import run_worker_until_sent
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "123456789:AAbench-reminders-token-0123456789"
@@ -62,22 +61,8 @@ def run(quick: bool) -> dict[str, Any]:
         service.execute(AddTask(str(1000 + n % chats), f"дело {n}", due.date(),
                                 due.time().replace(second=0, microsecond=0), "Europe/Moscow"))
     conn.close()
-    log = (work / "worker.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "organizer", "worker"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, cwd=work)
-    try:
-        deadline = time.monotonic() + 30 + total / 10
-        while len(server.send_limits.accepted) < total:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"only {len(server.send_limits.accepted)} of {total} "
-                                   f"reminders sent; see {work / 'worker.log'}")
-            time.sleep(0.05)
-        time.sleep(1.0)  # anything sent twice would come now
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(15)
-        log.close()
-        server.stop()
+    run_worker_until_sent(env, work, server, total, "reminders", 30 + total / 10,
+                          settle_s=1.0)  # anything sent twice would come in that second
     accepted = sorted(server.send_limits.accepted)
     rate = (len(accepted) - 1) / (accepted[-1] - accepted[0])
     texts = Counter((m["chat"]["id"], m["text"]) for m in server.sent)

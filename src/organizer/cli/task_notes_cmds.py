@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from organizer.cli import context
-from organizer.cli.task_cmds import UserOpt, _canon, _owner, _say, _service, task_app
+from organizer.cli.task_cmds import UserOpt, _canon, _change, _owner, _service, task_app
 
 if TYPE_CHECKING:
     from organizer.app.tasks import TaskService
@@ -66,10 +66,7 @@ def note(ref: str = RefArg,
     if not text.strip():
         raise context.fail("a note cannot be empty; give its words, "
                            'e.g. task note 3 "door code 45K"')
-    with context.errors_to_exit():
-        service, task = _task(ref, user)
-        outcome = service.execute(NoteTask(task.id, text), meta={"channel": "cli"})
-    _say(outcome, "noted on")
+    _change(ref, user, lambda task_id: NoteTask(task_id, text), "noted on", ANY_STATUS)
 
 
 def history(ref: str = RefArg,

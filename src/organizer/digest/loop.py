@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from organizer.bot.conversation import Conversation
+from organizer.app.tasks import TaskService
 from organizer.bot.replies import chunks
 from organizer.digest import plan
 from organizer.digest.body import body
@@ -39,7 +39,7 @@ class Digests:
                  clock: Callable[[], datetime], canon: Callable[[], Canon]) -> None:
         self.settings, self.conn, self.sender = settings, conn, sender
         self.clock, self.canon = clock, canon
-        self.conv = Conversation(conn, settings, canon, clock)
+        self.tasks = TaskService(conn, clock)
         self.sent = 0
         self.last = "none"
         self.undeliverable_since: datetime | None = None  # the Bot API failing since
@@ -82,7 +82,7 @@ class Digests:
         canon, settings = self.canon(), self.settings
         lang = reply_language(reader.lang, reader.tg_lang, settings.default_lang)
         tz = reader.tz or settings.default_tz
-        text = body(self.conv, reader.user_id, tz, lang, now)
+        text = body(self.tasks, canon, reader.user_id, tz, lang, now)
         if text is None and not reader.always:
             return False
         text = canon.reply("digest", lang, body=text or canon.reply("digest_empty", lang))
